@@ -1,0 +1,74 @@
+# updprobe - predict the Snom m3 firmware update code of an update server.
+#
+#   make            build agent/ binaries into $(BUILD)/
+#   make check      install missing Debian packages, run every test
+#                   (plain build, then AddressSanitizer + UBSan build)
+#   make demo       demo update servers in several states, and the verdicts
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX	?= /usr/local
+BUILD	?= build
+CC	?= cc
+PKGS	 = libcares libcurl
+OPT	?= -O2 -g
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS	+= $(OPT) $(WARN) -std=gnu11 -Iagent $(SANFLAGS) \
+	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDFLAGS	+= $(SANFLAGS)
+
+ifeq ($(SAN),1)
+BUILD	 = build-san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	   -fno-omit-frame-pointer
+OPT	 = -O1 -g
+endif
+
+ENGINE_SRC = agent/loop.c agent/codes.c agent/dirfile.c agent/provfile.c \
+	     agent/target.c agent/probe.c agent/report.c agent/util.c
+ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o)
+UNIT_TESTS = test_dirfile test_provfile test_target test_loop
+UNIT_BIN   = $(UNIT_TESTS:%=$(BUILD)/tests/%)
+
+all: $(BUILD)/updprobe
+
+$(BUILD)/%.o: %.c agent/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libengine.a: $(ENGINE_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/updprobe: $(BUILD)/agent/updprobe.o $(BUILD)/libengine.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libengine.a agent/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libengine.a $(LDLIBS) \
+	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+deps:
+	@tests/deps.sh
+
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+
+e2e: $(BUILD)/updprobe
+	@UPDPROBE=$(BUILD)/updprobe tests/e2e/run.sh
+
+check: deps
+	$(MAKE) unit e2e
+	$(MAKE) SAN=1 unit e2e
+
+demo: deps $(BUILD)/updprobe
+	@UPDPROBE=$(BUILD)/updprobe tests/demo.sh
+
+install: $(BUILD)/updprobe
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/updprobe $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all deps unit e2e check demo install clean
+.SECONDARY:

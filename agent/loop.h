@@ -1,0 +1,60 @@
+/*
+ * loop.h - the one event loop: epoll for descriptors, a binary heap for
+ * timers.  c-ares, libcurl's multi interface and (in the daemon) net-snmp
+ * all register here; nothing else waits.
+ */
+#ifndef UPDPROBE_LOOP_H
+#define UPDPROBE_LOOP_H
+
+#include <stdint.h>
+
+#define LOOP_READ	0x1
+#define LOOP_WRITE	0x2
+#define LOOP_ERROR	0x4	/* error or hang-up reported by the kernel */
+
+struct loop;
+struct loop_timer;
+
+typedef void	(*loop_fd_cb)(int fd, int events, void *arg);
+typedef void	(*loop_timer_cb)(void *arg);
+
+struct loop	*loop_new(void);
+void		 loop_free(struct loop *);
+
+/* Monotonic milliseconds, refreshed once per loop iteration. */
+uint64_t	 loop_now(const struct loop *);
+uint64_t	 loop_clock_ms(void);
+
+/*
+ * Watch fd for events (LOOP_READ | LOOP_WRITE); calling it again for the
+ * same fd replaces the events, callback and argument.  events == 0 stops
+ * watching.  Returns 0 or -1 with errno set.
+ */
+int		 loop_watch(struct loop *, int fd, int events, loop_fd_cb, void *);
+void		 loop_unwatch(struct loop *, int fd);
+
+/*
+ * Timers are owned by the caller's struct: a timer is armed with
+ * loop_timer_set() and disarmed by loop_timer_clear() (harmless if not
+ * armed).  A timer fires once.
+ */
+struct loop_timer {
+	uint64_t	 when;		/* monotonic ms */
+	size_t		 slot;		/* index in the heap, or LOOP_NOSLOT */
+	loop_timer_cb	 cb;
+	void		*arg;
+};
+#define LOOP_NOSLOT	((size_t)-1)
+
+void		 loop_timer_init(struct loop_timer *, loop_timer_cb, void *);
+int		 loop_timer_set(struct loop *, struct loop_timer *, uint64_t ms);
+void		 loop_timer_clear(struct loop *, struct loop_timer *);
+int		 loop_timer_armed(const struct loop_timer *);
+
+/* Run one iteration: wait at most max_ms (-1: until an event or timer). */
+int		 loop_once(struct loop *, int max_ms);
+/* Ask loop_run() to return after the current iteration. */
+void		 loop_break(struct loop *);
+int		 loop_run(struct loop *);
+
+#endif
