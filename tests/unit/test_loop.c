@@ -1,0 +1,136 @@
+/* Unit tests: the event loop's timer heap and descriptor dispatch. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loop.h"
+
+#define NTIMERS	200
+
+struct rec {
+	int	order[NTIMERS];
+	int	n;
+};
+
+struct tm_arg {
+	struct rec	*rec;
+	int		 id;
+};
+
+static void
+record(void *arg)
+{
+	struct tm_arg *a = arg;
+
+	a->rec->order[a->rec->n++] = a->id;
+}
+
+static void
+timers_fire_in_deadline_order(void **state)
+{
+	struct loop *l = loop_new();
+	struct loop_timer t[NTIMERS];
+	struct tm_arg a[NTIMERS];
+	struct rec rec;
+	int i;
+
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	for (i = 0; i < NTIMERS; i++) {
+		a[i].rec = &rec;
+		a[i].id = i;
+		loop_timer_init(&t[i], record, &a[i]);
+		/* deadlines 0..19 ms in a scrambled order */
+		assert_int_equal(loop_timer_set(l, &t[i],
+		    (uint64_t)((i * 7) % 20)), 0);
+	}
+	/* Clearing every third must keep the heap consistent. */
+	for (i = 0; i < NTIMERS; i += 3)
+		loop_timer_clear(l, &t[i]);
+	while (rec.n < NTIMERS - (NTIMERS + 2) / 3)
+		assert_int_equal(loop_once(l, 50), 0);
+	for (i = 1; i < rec.n; i++)
+		assert_true((rec.order[i - 1] * 7) % 20 <=
+		    (rec.order[i] * 7) % 20);
+	for (i = 0; i < NTIMERS; i++)
+		assert_false(loop_timer_armed(&t[i]));
+	loop_free(l);
+}
+
+static void
+rearming_moves_a_timer(void **state)
+{
+	struct loop *l = loop_new();
+	struct loop_timer t;
+	struct tm_arg a;
+	struct rec rec;
+
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	a.rec = &rec;
+	a.id = 1;
+	loop_timer_init(&t, record, &a);
+	loop_timer_set(l, &t, 10000);
+	loop_timer_set(l, &t, 0);
+	assert_int_equal(loop_once(l, 100), 0);
+	assert_int_equal(rec.n, 1);
+	loop_free(l);
+}
+
+static int fired_events;
+
+static void
+on_fd(int fd, int events, void *arg)
+{
+	char c;
+
+	(void)arg;
+	fired_events = events;
+	assert_int_equal(read(fd, &c, 1), 1);
+}
+
+static void
+readable_descriptor_is_dispatched(void **state)
+{
+	struct loop *l = loop_new();
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(loop_watch(l, p[0], LOOP_READ, on_fd, NULL), 0);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	fired_events = 0;
+	assert_int_equal(loop_once(l, 1000), 0);
+	assert_true(fired_events & LOOP_READ);
+	/* A closed and reused descriptor number can be watched again. */
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(loop_watch(l, p[0], LOOP_READ, on_fd, NULL), 0);
+	assert_int_equal(write(p[1], "y", 1), 1);
+	fired_events = 0;
+	assert_int_equal(loop_once(l, 1000), 0);
+	assert_true(fired_events & LOOP_READ);
+	loop_unwatch(l, p[0]);
+	close(p[0]);
+	close(p[1]);
+	loop_free(l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(timers_fire_in_deadline_order),
+		cmocka_unit_test(rearming_moves_a_timer),
+		cmocka_unit_test(readable_descriptor_is_dispatched),
+	};
+
+	return cmocka_run_group_tests_name("loop", tests, NULL, NULL);
+}
