@@ -493,7 +493,10 @@ xfer_verdict(struct probe *p, struct xfer *x, CURLcode rc, const char *file)
 	case CURLE_OK:
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
-		if (connect_ms == 0 && p->t.proto != PROTO_TFTP) {
+		/* Only the DirFile request opens the connection under test;
+		 * later requests may reuse it and show no connect time. */
+		if (x->kind == X_DIRFILE && connect_ms == 0 &&
+		    p->t.proto != PROTO_TFTP) {
 			probe_finish(p, M3_NETWORK_NOT_AVAILABLE, "no connection "
 			    "to %s within %u s", p->r.address,
 			    p->t.timeout_ms / 1000);

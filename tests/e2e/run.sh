@@ -1,0 +1,361 @@
+#!/bin/bash
+# run.sh - end-to-end tests of updprobe against real servers on loopback:
+# the fault-playing HTTP update server (tests/servers/httpfault.py), the
+# fake DNS server (tests/servers/dnsfake.py) and tftpd-hpa.  Every case
+# runs the CLI once and checks the code the device would show: the exit
+# status, and the JSON's "code" and "step" (and for some a word of "detail").
+#
+#   UPDPROBE=build/updprobe tests/e2e/run.sh
+#
+# Prints "ok - ..." / "not ok - ..." per case, then "N passed, N failed";
+# exits 1 if anything failed, including a server that did not start.
+
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$HERE/../lib.sh"
+
+UPDPROBE=${UPDPROBE:-$ROOT/build/updprobe}
+# The hard limit on one run of the probe: a probe that hangs fails its case
+# instead of hanging the suite.
+PROBE_LIMIT=30
+# The password the auth-* folders expect; it must never be printed.
+SECRET=s3cret
+
+PASSED=0
+FAILED=0
+
+ok() {
+	PASSED=$((PASSED + 1))
+	echo "ok - $1"
+}
+
+not_ok() {
+	FAILED=$((FAILED + 1))
+	echo "not ok - $1"
+}
+
+finish() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+	exit $?
+}
+
+bail_out() {
+	not_ok "$1"
+	finish
+}
+
+# One line of at most 600 characters, for a failure message.
+squash() {
+	tr '\n' ' ' | cut -c 1-600
+}
+
+# _check_json CODE STEP WORD: reads the probe's output on stdin; prints
+# nothing if it is one JSON object with that code and step (and WORD in
+# "detail" if WORD is not empty), else what is wrong.
+_check_json() {
+	"$PYTHON" -c '
+import json, sys
+want_code, want_step, word = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+text = sys.stdin.read()
+try:
+    d = json.loads(text)
+except ValueError as e:
+    print("output is not one JSON object (%s)" % e)
+    sys.exit()
+if not isinstance(d, dict):
+    print("JSON is not an object")
+    sys.exit()
+bad = []
+code, step, detail = d.get("code"), d.get("step"), d.get("detail")
+if type(code) is not int or code != want_code:
+    bad.append("code %r, want %d" % (code, want_code))
+if step != want_step:
+    bad.append("step %r, want %r" % (step, want_step))
+if not isinstance(d.get("name"), str) or not d["name"]:
+    bad.append("no name")
+if not isinstance(detail, str):
+    bad.append("no detail")
+elif word and word not in detail:
+    bad.append("detail %r lacks %r" % (detail, word))
+if not isinstance(d.get("timings"), dict):
+    bad.append("no timings object")
+print("; ".join(bad))
+' "$@"
+}
+
+# expect DESCRIPTION CODE STEP WORD -- ARGS...: run "updprobe --json ARGS",
+# want exit status CODE, JSON code CODE and step STEP, WORD in the detail.
+expect() {
+	local desc=$1 want=$2 step=$3 word=$4 out err rc problems=""
+	shift 5
+	out=$(timeout -k 2 "$PROBE_LIMIT" "$UPDPROBE" --json "$@" \
+	    2>"$TEST_TMP/stderr")
+	rc=$?
+	err=$(cat "$TEST_TMP/stderr")
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		problems="the probe ran longer than ${PROBE_LIMIT} s"
+	else
+		if [ "$rc" -ne "$want" ]; then
+			problems="exit status $rc"
+		fi
+		problems="$problems${problems:+; }$(printf '%s' "$out" |
+		    _check_json "$want" "$step" "$word")"
+		problems=${problems%; }
+	fi
+	case "$out$err" in
+	*"$SECRET"*) problems="$problems${problems:+; }the password was printed" ;;
+	esac
+	if [ -z "$problems" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc (expected code $want step $step${word:+ detail ~ $word}; got: $problems; output: $(printf '%s' "$out" | squash); stderr: $(printf '%s' "$err" | squash))"
+	fi
+}
+
+# expect_plain DESCRIPTION CODE -- ARGS...: without --json the exit status
+# is the code too, and a trace is printed.
+expect_plain() {
+	local desc=$1 want=$2 out rc
+	shift 3
+	out=$(timeout -k 2 "$PROBE_LIMIT" "$UPDPROBE" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq "$want" ] && [ -n "$out" ] &&
+	    [[ "$out" != *"$SECRET"* ]]; then
+		ok "$desc"
+	else
+		not_ok "$desc (expected exit $want and a trace; got exit $rc; output: $(printf '%s' "$out" | squash))"
+	fi
+}
+
+# expect_usage DESCRIPTION ARGS...: a usage error is exit 64 with a message.
+expect_usage() {
+	local desc=$1 out err rc
+	shift
+	out=$(timeout -k 2 "$PROBE_LIMIT" "$UPDPROBE" "$@" 2>"$TEST_TMP/stderr")
+	rc=$?
+	err=$(cat "$TEST_TMP/stderr")
+	if [ "$rc" -eq 64 ] && [ -n "$err" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc (expected exit 64 and a message on stderr; got exit $rc; output: $(printf '%s' "$out" | squash); stderr: $(printf '%s' "$err" | squash))"
+	fi
+}
+
+# ---------------------------------------------------------------------------
+# Set-up: the program and the servers.  A server that does not start is a
+# failure, never a silent skip.
+
+if [ ! -x "$UPDPROBE" ]; then
+	bail_out "the probe $UPDPROBE is not an executable file (make first)"
+fi
+start_httpfault || bail_out "start the HTTP update server (tests/servers/httpfault.py)"
+start_dnsfake || bail_out "start the DNS server (tests/servers/dnsfake.py)"
+
+H="http://127.0.0.1:$HTTP_PORT"
+DNS=(--dns-server "127.0.0.1:$DNS_PORT")
+PP=SnakePp_fr01_v0790.fwu
+
+# Password files: 0600, as an operator must make them; one left 0644.
+umask 077
+printf '%s\n' "$SECRET" >"$TEST_TMP/pw-good"
+printf '%s\n' "wrong-password" >"$TEST_TMP/pw-wrong"
+printf '%s\n' "$SECRET" >"$TEST_TMP/pw-open"
+chmod 600 "$TEST_TMP/pw-good" "$TEST_TMP/pw-wrong"
+chmod 644 "$TEST_TMP/pw-open"
+umask 022
+CREDS=(--user m3 --password-file "$TEST_TMP/pw-good")
+WRONG=(--user m3 --password-file "$TEST_TMP/pw-wrong")
+
+# ---------------------------------------------------------------------------
+echo "# HTTP update server on 127.0.0.1:$HTTP_PORT, DNS on 127.0.0.1:$DNS_PORT"
+
+expect "a correct folder is code 0" 0 none "" -- "$H/good/"
+expect "a correct folder with CRLF line ends is code 0" 0 none "" -- \
+    "$H/good-crlf/"
+expect "the older version 0780 of the list is code 0" 0 none "" -- \
+    --version 0780 "$H/good/"
+expect "language fr01, which the files carry, is code 0" 0 none "" -- \
+    --language fr01 "$H/good/"
+expect "version 0800, not in the list, is code 1" 1 version "0800" -- \
+    --version 0800 "$H/good/"
+expect "a 200000-byte gateway file over a 1K limit is code 4" 4 firmware "" -- \
+    --max-size 1K "$H/good/"
+expect_plain "without --json the exit status is the code (0)" 0 -- "$H/good/"
+expect_plain "without --json the exit status is the code (3)" 3 -- \
+    "$H/missing-dirfile/"
+expect_plain "-v prints a trace and keeps the code" 0 -- -v "$H/good/"
+
+# Authentication: 401 anywhere is 12, with or without credentials.
+expect "Basic auth with the right password is code 0" 0 none "" -- \
+    "${CREDS[@]}" "$H/auth-basic/"
+expect "Basic auth without credentials is code 12" 12 dirfile "401" -- \
+    "$H/auth-basic/"
+expect "Basic auth with a wrong password is code 12" 12 dirfile "401" -- \
+    "${WRONG[@]}" "$H/auth-basic/"
+expect "Digest auth with the right password is code 0" 0 none "" -- \
+    "${CREDS[@]}" "$H/auth-digest/"
+expect "Digest auth without credentials is code 12" 12 dirfile "401" -- \
+    "$H/auth-digest/"
+expect "Digest auth with a wrong password is code 12" 12 dirfile "401" -- \
+    "${WRONG[@]}" "$H/auth-digest/"
+expect "a 401 on the gateway file is code 12" 12 firmware "401" -- \
+    "$H/auth-fw/"
+expect "a 401 on the gateway file with credentials is still code 12" 12 \
+    firmware "401" -- "${CREDS[@]}" "$H/auth-fw/"
+
+# Files not found: 3.
+expect "no dirlist.txt (404) is code 3" 3 dirfile "404" -- \
+    "$H/missing-dirfile/"
+expect "only DirList.txt on a case-sensitive server is code 3, named" 3 \
+    dirfile "DirList.txt" -- "$H/case/"
+expect "a missing gateway file (404) is code 3" 3 firmware "404" -- \
+    "$H/missing-gw/"
+expect "a missing handset file (404) is code 3, the file named" 3 firmware \
+    "$PP" -- "$H/missing-pp/"
+
+# Other HTTP statuses: 2.
+expect "a 403 for dirlist.txt is code 2" 2 dirfile "403" -- "$H/status-403/"
+expect "a 500 for dirlist.txt is code 2" 2 dirfile "500" -- "$H/status-500/"
+expect "a 503 for dirlist.txt is code 2" 2 dirfile "503" -- "$H/status-503/"
+expect "a redirect loop on dirlist.txt is code 2" 2 dirfile "" -- \
+    "$H/redirect-loop/"
+expect "a 500 for the gateway file is code 2" 2 firmware "500" -- \
+    "$H/fw-500/"
+
+# Slow servers: 5 within the device's timeout.
+expect "no response header within the timeout is code 5" 5 dirfile "" -- \
+    --timeout 1 "$H/slow-headers/"
+expect "a dirlist.txt body that stalls is code 5" 5 dirfile "" -- \
+    --timeout 1 "$H/stalled-body/"
+expect "a gateway file that stalls after its headers is code 5" 5 firmware \
+    "" -- --timeout 1 "$H/slow-fw/"
+
+# Not a DirFile: 10.
+expect "an HTML index instead of dirlist.txt is code 10" 10 dirfile "" -- \
+    "$H/dirfile-html/"
+expect "an XML listing instead of dirlist.txt is code 10" 10 dirfile "" -- \
+    "$H/dirfile-xml/"
+expect "a binary (zip) dirlist.txt is code 10" 10 dirfile "" -- \
+    "$H/dirfile-binary/"
+expect "an empty dirlist.txt is code 10" 10 dirfile "" -- "$H/dirfile-empty/"
+expect "a phone's settings file as dirlist.txt is code 10" 10 dirfile "" -- \
+    "$H/dirfile-other/"
+expect "a 2 MiB dirlist.txt is code 10" 10 dirfile "" -- "$H/dirfile-huge/"
+
+# A DirFile that breaks the grammar: 9.
+for c in "badline:a line without '='" "section:a section [079]" \
+    "dup-section:a duplicate section" "dup-key:a duplicate key" \
+    "no-gwfile:a section without GwFile" "no-ppfile:a section without PpFile" \
+    "no-displayname:a section without DisplayName" \
+    "codesize:GwCodeSize=12ab" "date:LinkDate=06052417" \
+    "longline:a 300-byte line" "slash:GwFile=../SnakeGw.fwu"; do
+	expect "a DirFile with ${c#*:} is code 9" 9 dirfile "" -- \
+	    "$H/syntax-${c%%:*}/"
+done
+
+# Firmware files: too big 4, wrong content 7.
+expect "a 20 MiB gateway file over an 8M limit is code 4" 4 firmware "" -- \
+    --max-size 8M "$H/big-fw/"
+expect "a declared 20 MiB gateway file over an 8M limit is code 4" 4 \
+    firmware "" -- --max-size 8M "$H/big-declared/"
+expect "an HTML page as the gateway file is code 7" 7 firmware "" -- \
+    "$H/fw-html/"
+expect "an empty handset file is code 7" 7 firmware "" -- "$H/fw-empty/"
+expect "a gateway file shorter than GwCodeSize is code 7" 7 firmware "" -- \
+    "$H/fw-short/"
+
+# ---------------------------------------------------------------------------
+# DNS: 11 on any failure to get an A record.
+expect "a name that resolves (fw.ok.test) is code 0" 0 none "" -- \
+    "${DNS[@]}" "http://fw.ok.test:$HTTP_PORT/good/"
+for n in nx servfail refused noa; do
+	expect "DNS answer $n for the server name is code 11" 11 dns "" -- \
+	    "${DNS[@]}" "http://$n.test:$HTTP_PORT/good/"
+done
+expect "a DNS server that never answers is code 11" 11 dns "" -- \
+    --timeout 1 "${DNS[@]}" "http://silent.test:$HTTP_PORT/good/"
+DEAD_UDP=$(free_port udp)
+expect "a dead first DNS server, then a working one, is code 0" 0 none "" -- \
+    --timeout 2 --dns-server "127.0.0.1:$DEAD_UDP" "${DNS[@]}" \
+    "http://fw.ok.test:$HTTP_PORT/good/"
+
+# Connection: 2.
+CLOSED=$(free_port tcp)
+expect "a closed port (connection refused) is code 2" 2 connect "" -- \
+    "http://127.0.0.1:$CLOSED/good/"
+
+if start_httpfault --ipv6; then
+	expect "an IPv6 literal [::1] is code 0" 0 none "" -- \
+	    "http://[::1]:$HTTP6_PORT/good/"
+else
+	not_ok "start the HTTP update server on ::1 (see above)"
+fi
+
+# ---------------------------------------------------------------------------
+# Config: no server is 6; provisioning files as the base station reads them.
+expect "a URL without a host is code 6" 6 config "" -- "http:///good/"
+
+cat >"$TEST_TMP/prov-empty.cfg" <<'EOF'
+%NETWORK_FWU_SERVER%: ""
+%FWU_TFTP_SERVER_PATH%: "/Updates/"
+%MANAGEMENT_TRANSFER_PROTOCOL%: 1
+END_OF_FILE
+EOF
+expect "a provisioning file with an empty server is code 6" 6 config "" -- \
+    --provisioning "$TEST_TMP/prov-empty.cfg"
+
+cat >"$TEST_TMP/prov-http.cfg" <<EOF
+%NETWORK_FWU_SERVER%: "127.0.0.1:$HTTP_PORT"
+%FWU_TFTP_SERVER_PATH%: "/good/"
+%MANAGEMENT_TRANSFER_PROTOCOL%: 1
+END_OF_FILE
+EOF
+expect "a provisioning file naming a good HTTP folder is code 0" 0 none "" -- \
+    --provisioning "$TEST_TMP/prov-http.cfg"
+
+# ---------------------------------------------------------------------------
+# TFTP (tftpd-hpa).
+mkdir -p "$TEST_TMP/tftp"
+if tftp_tree "$TEST_TMP/tftp" && start_tftpd "$TEST_TMP/tftp"; then
+	echo "# tftpd-hpa on 127.0.0.1:$TFTP_PORT"
+	expect "a correct TFTP folder is code 0" 0 none "" -- \
+	    "tftp://127.0.0.1:$TFTP_PORT/Updates/"
+	expect "a TFTP folder that does not exist is code 3" 3 dirfile "" -- \
+	    "tftp://127.0.0.1:$TFTP_PORT/Nowhere/"
+	cat >"$TEST_TMP/prov-tftp.cfg" <<-EOF
+	%NETWORK_FWU_SERVER%: "127.0.0.1:$TFTP_PORT"
+	%FWU_TFTP_SERVER_PATH%: "/Updates/"
+	%MANAGEMENT_TRANSFER_PROTOCOL%: 0
+	END_OF_FILE
+	EOF
+	expect "a provisioning file naming a good TFTP folder is code 0" 0 none \
+	    "" -- --provisioning "$TEST_TMP/prov-tftp.cfg"
+else
+	not_ok "start tftpd-hpa (see above): the 3 TFTP cases did not run"
+fi
+
+# ---------------------------------------------------------------------------
+# Usage errors: 64, with a message.
+expect_usage "an unknown option is a usage error" --no-such-option "$H/good/"
+expect_usage "an ftp:// URL is a usage error" "ftp://127.0.0.1/good/"
+expect_usage "no URL is a usage error"
+expect_usage "a missing password file is a usage error" \
+    --user m3 --password-file "$TEST_TMP/no-such-file" "$H/auth-basic/"
+expect_usage "a password file others can read (0644) is refused" \
+    --user m3 --password-file "$TEST_TMP/pw-open" "$H/auth-basic/"
+expect_usage "a missing provisioning file is a usage error" \
+    --provisioning "$TEST_TMP/no-such.cfg"
+printf '%s\n' 'this is not a provisioning file' '%NETWORK_FWU_SERVER "x' \
+    >"$TEST_TMP/prov-broken.cfg"
+expect_usage "a broken provisioning file is a usage error" \
+    --provisioning "$TEST_TMP/prov-broken.cfg"
+expect_usage "a timeout that is not a number is a usage error" \
+    --timeout abc "$H/good/"
+expect_usage "a size with an unknown suffix is a usage error" \
+    --max-size 12Q "$H/good/"
+
+finish

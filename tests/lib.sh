@@ -1,0 +1,209 @@
+# lib.sh - helpers for the updprobe tests that start real servers.
+#
+# Source it from bash:   . "$(dirname "$0")/../lib.sh"
+#
+# It makes a per-run temporary directory ($TEST_TMP, removed on exit) and
+# starts the test servers on loopback, each on a free port, recording their
+# PIDs; on exit every recorded PID is killed and waited for (never by name).
+#
+#   start_httpfault [--ipv6] [ARGS...]  exports HTTP_PORT (HTTP6_PORT with --ipv6)
+#   start_dnsfake [ARGS...]             exports DNS_PORT
+#   start_tftpd DIR                     exports TFTP_PORT (tftpd-hpa, needs root)
+#   tftp_tree DIR                       writes DIR/Updates/ with a good folder
+#   free_port [tcp|udp]                 prints a free loopback port
+#   stop_servers                        stops them (also run on exit)
+#
+# The start_* functions return non-zero with a message on stderr when the
+# server does not come up; the caller decides that this is a failure.
+
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SERVERS_DIR="$TESTS_DIR/servers"
+
+# The servers use only Debian 12's system python; fall back to any python3.
+if [ -x /usr/bin/python3 ]; then
+	PYTHON=/usr/bin/python3
+else
+	PYTHON=python3
+fi
+
+TFTPD=${TFTPD:-/usr/sbin/in.tftpd}
+# Seconds a server has to write its port file.
+SERVER_START_TIMEOUT=5
+
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/updprobe-test.XXXXXX") || {
+	echo "lib.sh: cannot make a temporary directory" >&2
+	exit 1
+}
+export TEST_TMP
+
+_SERVER_PIDS=()
+_SERVER_NAMES=()
+
+stop_servers() {
+	local i pid
+	for i in "${!_SERVER_PIDS[@]}"; do
+		pid=${_SERVER_PIDS[$i]}
+		if kill -0 "$pid" 2>/dev/null; then
+			kill "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+		fi
+	done
+	_SERVER_PIDS=()
+	_SERVER_NAMES=()
+}
+
+_lib_cleanup() {
+	stop_servers
+	rm -rf "$TEST_TMP"
+}
+trap _lib_cleanup EXIT
+# Die by a signal through exit, so the EXIT trap still stops the servers.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 141' PIPE
+trap 'exit 143' TERM
+
+_record_pid() {		# NAME PID
+	_SERVER_NAMES+=("$1")
+	_SERVER_PIDS+=("$2")
+}
+
+# free_port [tcp|udp]: a port that was free on 127.0.0.1 a moment ago.
+free_port() {
+	"$PYTHON" - "${1:-tcp}" <<'EOF'
+import socket, sys
+kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
+s = socket.socket(socket.AF_INET, kind)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+EOF
+}
+
+# _wait_port_file NAME PID FILE LOG: prints the port once FILE exists.
+_wait_port_file() {
+	local name=$1 pid=$2 file=$3 log=$4 i
+	for ((i = 0; i < SERVER_START_TIMEOUT * 10; i++)); do
+		if [ -s "$file" ]; then
+			cat "$file"
+			return 0
+		fi
+		if ! kill -0 "$pid" 2>/dev/null; then
+			echo "$name exited before listening; its log:" >&2
+			sed 's/^/    /' "$log" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "$name wrote no port file in ${SERVER_START_TIMEOUT} s; its log:" >&2
+	sed 's/^/    /' "$log" >&2
+	return 1
+}
+
+# start_httpfault [--ipv6] [ARGS...]: the fault-playing HTTP update server.
+# Its log is $TEST_TMP/httpfault.log (httpfault6.log for --ipv6).
+start_httpfault() {
+	local tag=httpfault var=HTTP_PORT pid port
+	if [ "${1:-}" = "--ipv6" ]; then
+		tag=httpfault6
+		var=HTTP6_PORT
+	fi
+	rm -f "$TEST_TMP/$tag.port"
+	"$PYTHON" "$SERVERS_DIR/httpfault.py" --port 0 \
+	    --port-file "$TEST_TMP/$tag.port" "$@" \
+	    </dev/null >>"$TEST_TMP/$tag.log" 2>&1 &
+	pid=$!
+	_record_pid "$tag" "$pid"
+	port=$(_wait_port_file "$tag" "$pid" "$TEST_TMP/$tag.port" \
+	    "$TEST_TMP/$tag.log") || return 1
+	export "$var=$port"
+}
+
+# start_dnsfake [ARGS...]: the DNS server of the zone "test.".
+start_dnsfake() {
+	local pid port
+	rm -f "$TEST_TMP/dnsfake.port"
+	"$PYTHON" "$SERVERS_DIR/dnsfake.py" --port 0 \
+	    --port-file "$TEST_TMP/dnsfake.port" "$@" \
+	    </dev/null >>"$TEST_TMP/dnsfake.log" 2>&1 &
+	pid=$!
+	_record_pid dnsfake "$pid"
+	port=$(_wait_port_file dnsfake "$pid" "$TEST_TMP/dnsfake.port" \
+	    "$TEST_TMP/dnsfake.log") || return 1
+	export DNS_PORT=$port
+}
+
+# _tftp_answers PORT: 0 if a TFTP server on 127.0.0.1:PORT answers a read
+# request (any answer: data or "file not found").
+_tftp_answers() {
+	"$PYTHON" - "$1" <<'EOF'
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.3)
+s.sendto(struct.pack("!H", 1) + b"updprobe-test-ping\0octet\0",
+         ("127.0.0.1", int(sys.argv[1])))
+try:
+    data = s.recv(600)
+except OSError:
+    sys.exit(1)
+sys.exit(0 if data[:2] in (b"\0\3", b"\0\5") else 1)
+EOF
+}
+
+# start_tftpd DIR: tftpd-hpa serving DIR (chrooted: -s) on a random port.
+# tftpd-hpa must start as root: it chroots into DIR and drops privileges
+# to the user given by -u ("tftp" if it exists, else "nobody"), so the tree
+# must be world-readable (tftp_tree makes it so).  Flags, tftpd-hpa 5.2:
+#   -L  stay in the foreground (implies --listen, standalone)
+#   -a  127.0.0.1:PORT, the address to listen on
+#   -s  chroot into DIR, so "Updates/x" and "/Updates/x" are both DIR/Updates/x
+#   -u  the user to drop to
+start_tftpd() {
+	local dir=$1 user=nobody try port pid i
+	if [ ! -x "$TFTPD" ]; then
+		echo "start_tftpd: $TFTPD not found (apt-get install tftpd-hpa)" >&2
+		return 1
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		echo "start_tftpd: tftpd-hpa must start as root (it chroots and" \
+		    "drops privileges)" >&2
+		return 1
+	fi
+	if getent passwd tftp >/dev/null 2>&1; then
+		user=tftp
+	fi
+	dir=$(cd "$dir" && pwd) || return 1
+	for ((try = 0; try < 10; try++)); do
+		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
+		: >"$TEST_TMP/tftpd.log"
+		"$TFTPD" -L -a "127.0.0.1:$port" -s -u "$user" "$dir" \
+		    </dev/null >>"$TEST_TMP/tftpd.log" 2>&1 &
+		pid=$!
+		for ((i = 0; i < 20; i++)); do
+			if ! kill -0 "$pid" 2>/dev/null; then
+				break	# most likely the port was taken
+			fi
+			if _tftp_answers "$port"; then
+				_record_pid tftpd "$pid"
+				export TFTP_PORT=$port
+				return 0
+			fi
+			sleep 0.1
+		done
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	echo "start_tftpd: tftpd-hpa did not answer on any of 10 ports; log:" >&2
+	sed 's/^/    /' "$TEST_TMP/tftpd.log" >&2
+	return 1
+}
+
+# tftp_tree DIR: DIR/Updates/ holds the "good" folder of httpfault.py
+# (dirlist.txt and the .fwu files, the same bytes), world-readable.
+tftp_tree() {
+	local dir=$1
+	mkdir -p "$dir/Updates" || return 1
+	"$PYTHON" "$SERVERS_DIR/httpfault.py" --dump-folder good \
+	    "$dir/Updates" || return 1
+	chmod 755 "$dir" "$dir/Updates" &&
+	    chmod 644 "$dir"/Updates/*
+}
