@@ -42,6 +42,8 @@
 #define HARD_LIMIT_SLACK_MS	2000
 /* A firmware file this close to the limit earns a warning (percent). */
 #define SIZE_WARN_PERCENT	90
+/* TFTP servers that cut longer file names exist (the m3 wiki warns). */
+#define TFTP_PATH_WARN		32
 /* Bytes of a wrong firmware file quoted in the detail. */
 #define EXCERPT_BYTES		24
 
@@ -1075,6 +1077,10 @@ probe_begin(void *arg)
 	step_ok(p, STEP_CONFIG, "%s server %s, folder %s",
 	    p->t.proto == PROTO_TFTP ? "TFTP" :
 	    p->t.proto == PROTO_HTTPS ? "HTTPS" : "HTTP", p->t.host, p->t.path);
+	if (p->t.proto == PROTO_TFTP && strlen(p->t.path) + strlen(p->t.dirfile) >
+	    TFTP_PATH_WARN)
+		warn(p, "TFTP path %s%s is longer than %d characters: some TFTP "
+		    "servers cut it", p->t.path, p->t.dirfile, TFTP_PATH_WARN);
 	step_begin(p, STEP_DNS);
 	if (is_address(p->t.host)) {
 		strlcpy(p->r.address, p->t.host, sizeof(p->r.address));
