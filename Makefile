@@ -30,7 +30,19 @@ ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS = test_dirfile test_provfile test_target test_loop
 UNIT_BIN   = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-all: $(BUILD)/updprobe
+DAEMON_SRC = agent/updprobed.c agent/conf.c agent/monitor.c agent/subagent.c \
+	     agent/log.c
+DAEMON_OBJ = $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+SNMP_CFLAGS = $(shell pkg-config --cflags netsnmp-agent 2>/dev/null)
+SNMP_LIBS  = $(shell pkg-config --libs netsnmp-agent 2>/dev/null || \
+	     echo -lnetsnmpmibs -lnetsnmpagent -lnetsnmp)
+
+all: $(BUILD)/updprobe $(BUILD)/updprobed
+
+$(DAEMON_OBJ): CFLAGS += $(SNMP_CFLAGS)
+
+$(BUILD)/updprobed: $(DAEMON_OBJ) $(BUILD)/libengine.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(LDLIBS)
 
 $(BUILD)/%.o: %.c agent/*.h
 	@mkdir -p $(@D)
@@ -63,7 +75,7 @@ check: deps
 demo: deps $(BUILD)/updprobe
 	@UPDPROBE=$(BUILD)/updprobe tests/demo.sh
 
-install: $(BUILD)/updprobe
+install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/updprobe $(DESTDIR)$(PREFIX)/bin/
 

@@ -1,0 +1,447 @@
+/*
+ * monitor.c - targets, schedule, confirmed codes.
+ *
+ * Each target has its own timer in the loop's heap.  When it fires the
+ * target is probed if fewer than max_inflight probes run, else it waits in
+ * a FIFO for a slot.  The next probe is due one interval after the last
+ * was due (not after it ended), so a schedule does not drift; a small
+ * jitter keeps targets that share an interval from locking together.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "monitor.h"
+#include "util.h"
+
+/* Jitter added to each interval: up to 1/JITTER_DIV of it, either way. */
+#define JITTER_DIV	100
+
+struct monitor {
+	struct loop		 *loop;
+	struct engine		 *engine;
+	struct monitor_hooks	  h;
+	struct mon_target	**v;		/* sorted by name */
+	size_t			  n;
+	unsigned		  interval, confirm, max_inflight;
+	unsigned		  inflight;
+	struct mon_target	 *qhead, *qtail;
+	uint32_t		  probes_run;
+	uint64_t		  late_max, late_sum, late_count;
+	uint32_t		  rng;
+};
+
+static void	due(void *);
+
+/* Configuration. */
+
+void
+mon_config_init(struct mon_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->interval = MON_DEFAULT_INTERVAL;
+	c->confirm = MON_DEFAULT_CONFIRM;
+	c->max_inflight = MON_DEFAULT_INFLIGHT;
+}
+
+void
+mon_config_clear(struct mon_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntargets; i++)
+		target_clear(&c->targets[i]);
+	free(c->targets);
+	c->targets = NULL;
+	c->ntargets = c->cap = 0;
+}
+
+int
+mon_config_add(struct mon_config *c, const struct target *t)
+{
+	if (c->ntargets == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct target *n;
+
+		if ((n = realloc(c->targets, cap * sizeof(*n))) == NULL)
+			return -1;
+		c->targets = n;
+		c->cap = cap;
+	}
+	c->targets[c->ntargets++] = *t;
+	return 0;
+}
+
+const struct target *
+mon_config_find(const struct mon_config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntargets; i++)
+		if (strcmp(c->targets[i].name, name) == 0)
+			return &c->targets[i];
+	return NULL;
+}
+
+/* The monitor. */
+
+static uint32_t
+rnd(struct monitor *m)
+{
+	/* xorshift32: jitter needs spread, not secrecy. */
+	m->rng ^= m->rng << 13;
+	m->rng ^= m->rng >> 17;
+	m->rng ^= m->rng << 5;
+	return m->rng;
+}
+
+struct monitor *
+monitor_new(struct loop *l, struct engine *e, const struct monitor_hooks *h)
+{
+	struct monitor *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->loop = l;
+	m->engine = e;
+	m->h = *h;
+	m->interval = MON_DEFAULT_INTERVAL;
+	m->confirm = MON_DEFAULT_CONFIRM;
+	m->max_inflight = MON_DEFAULT_INFLIGHT;
+	m->rng = (uint32_t)loop_clock_ms() ^ ((uint32_t)getpid() << 16) ^ 1;
+	return m;
+}
+
+static void
+schedule(struct mon_target *mt, uint64_t delay_ms)
+{
+	mt->due = loop_clock_ms() + delay_ms;
+	loop_timer_set(mt->m->loop, &mt->timer, delay_ms);
+}
+
+static void
+dequeue(struct monitor *m, struct mon_target *mt)
+{
+	struct mon_target **pp;
+
+	if (!mt->queued)
+		return;
+	for (pp = &m->qhead; *pp != NULL; pp = &(*pp)->qnext)
+		if (*pp == mt) {
+			*pp = mt->qnext;
+			break;
+		}
+	m->qtail = NULL;
+	for (struct mon_target *q = m->qhead; q != NULL; q = q->qnext)
+		m->qtail = q;
+	mt->queued = 0;
+	mt->qnext = NULL;
+}
+
+static void
+drop(struct monitor *m, struct mon_target *mt)
+{
+	if (mt->running != NULL) {
+		probe_cancel(mt->running);
+		mt->running = NULL;
+		m->inflight--;
+	}
+	dequeue(m, mt);
+	loop_timer_clear(m->loop, &mt->timer);
+	if (m->h.removed != NULL)
+		m->h.removed(mt, m->h.arg);
+	target_clear(&mt->t);
+	free(mt);
+}
+
+void
+monitor_free(struct monitor *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		drop(m, m->v[i]);
+	free(m->v);
+	free(m);
+}
+
+static void
+confirm(struct monitor *m, struct mon_target *mt, int code)
+{
+	int prev = mt->confirmed;
+
+	if (code == mt->confirmed) {
+		mt->candidate = code;
+		mt->candidate_count = 0;
+		return;
+	}
+	if (code != mt->candidate) {
+		mt->candidate = code;
+		mt->candidate_count = 0;
+	}
+	if (++mt->candidate_count < m->confirm)
+		return;
+	mt->candidate_count = 0;
+	mt->previous = prev;
+	mt->confirmed = code;
+	mt->last_change = time(NULL);
+	if (m->h.event == NULL)
+		return;
+	if (prev != MON_NOT_PROBED)
+		m->h.event(mt, MON_EV_CODE_CHANGE, m->h.arg);
+	if (code != M3_NO_PROBLEMS)
+		m->h.event(mt, MON_EV_PROBLEM, m->h.arg);
+	else if (prev != MON_NOT_PROBED)
+		m->h.event(mt, MON_EV_CLEARED, m->h.arg);
+}
+
+static void start(struct monitor *, struct mon_target *);
+
+static void
+fill_slots(struct monitor *m)
+{
+	while (m->qhead != NULL && m->inflight < m->max_inflight) {
+		struct mon_target *mt = m->qhead;
+
+		m->qhead = mt->qnext;
+		if (m->qhead == NULL)
+			m->qtail = NULL;
+		mt->qnext = NULL;
+		mt->queued = 0;
+		start(m, mt);
+	}
+}
+
+static void
+next_due(struct monitor *m, struct mon_target *mt)
+{
+	uint64_t now = loop_clock_ms(), period = (uint64_t)mt->interval * 1000;
+	uint64_t span = period / JITTER_DIV, next;
+
+	next = mt->due + period;
+	if (span > 0)
+		next = next - span + rnd(m) % (2 * span + 1);
+	if (next <= now)
+		next = now + (span > 0 ? rnd(m) % span : 0);
+	mt->due = next;
+	loop_timer_set(m->loop, &mt->timer, next - now);
+}
+
+static void
+on_result(const struct probe_result *r, void *arg)
+{
+	struct mon_target *mt = arg;
+	struct monitor *m = mt->m;
+	int s;
+
+	mt->running = NULL;
+	m->inflight--;
+	m->probes_run++;
+	mt->probes++;
+	if (r->code != M3_NO_PROBLEMS)
+		mt->problems++;
+	mt->code = r->code;
+	mt->step = r->step;
+	strlcpy(mt->detail, r->detail, sizeof(mt->detail));
+	strlcpy(mt->version, r->version, sizeof(mt->version));
+	for (s = 0; s < STEP_NONE; s++)
+		mt->ms[s] = r->steps[s].ms;
+	mt->http_status = r->http_status;
+	mt->firmware_size = r->firmware_size;
+	mt->last_probe = time(NULL);
+	if (m->h.result != NULL)
+		m->h.result(mt, m->h.arg);
+	confirm(m, mt, r->code);
+	if (!loop_timer_armed(&mt->timer))
+		next_due(m, mt);
+	fill_slots(m);
+}
+
+static void
+start(struct monitor *m, struct mon_target *mt)
+{
+	uint64_t now = loop_clock_ms(), late = now > mt->due ? now - mt->due : 0;
+
+	if (late > m->late_max)
+		m->late_max = late;
+	m->late_sum += late;
+	m->late_count++;
+	mt->running = probe_start(m->engine, &mt->t, on_result, mt);
+	if (mt->running == NULL) {
+		next_due(m, mt);	/* out of memory: try next time */
+		return;
+	}
+	m->inflight++;
+}
+
+static void
+due(void *arg)
+{
+	struct mon_target *mt = arg;
+	struct monitor *m = mt->m;
+
+	if (mt->running != NULL || mt->queued) {
+		next_due(m, mt);	/* still busy: skip this round */
+		return;
+	}
+	if (m->inflight < m->max_inflight) {
+		start(m, mt);
+		return;
+	}
+	mt->queued = 1;
+	if (m->qtail != NULL)
+		m->qtail->qnext = mt;
+	else
+		m->qhead = mt;
+	m->qtail = mt;
+}
+
+void
+monitor_probe_now(struct monitor *m, struct mon_target *mt)
+{
+	if (mt->running != NULL)
+		return;
+	dequeue(m, mt);
+	loop_timer_clear(m->loop, &mt->timer);
+	mt->due = loop_clock_ms();
+	/* An operator's request goes ahead of the queue. */
+	start(m, mt);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	const struct mon_target *x = *(struct mon_target * const *)a;
+	const struct mon_target *y = *(struct mon_target * const *)b;
+
+	return strcmp(x->t.name, y->t.name);
+}
+
+static int
+cmp_key(const void *key, const void *elem)
+{
+	const struct mon_target *y = *(struct mon_target * const *)elem;
+
+	return strcmp(key, y->t.name);
+}
+
+struct mon_target *
+monitor_find(struct monitor *m, const char *name)
+{
+	struct mon_target **p;
+
+	if (m->n == 0)
+		return NULL;
+	p = bsearch(name, m->v, m->n, sizeof(*m->v), cmp_key);
+	return p ? *p : NULL;
+}
+
+static struct mon_target *
+target_new(struct monitor *m, const struct target *t)
+{
+	struct mon_target *mt;
+
+	if ((mt = calloc(1, sizeof(*mt))) == NULL)
+		return NULL;
+	mt->m = m;
+	mt->code = mt->confirmed = mt->previous = mt->candidate =
+	    MON_NOT_PROBED;
+	mt->step = STEP_NONE;
+	loop_timer_init(&mt->timer, due, mt);
+	mt->t = *t;
+	return mt;
+}
+
+static void
+settle(struct monitor *m, struct mon_target *mt, const struct target *t)
+{
+	uint64_t spread;
+
+	mt->t = *t;
+	mt->interval = t->interval ? t->interval : m->interval;
+	target_url(&mt->t, mt->url, sizeof(mt->url));
+	spread = (uint64_t)mt->interval * 1000;
+	if (spread > MON_START_SPREAD_MS)
+		spread = MON_START_SPREAD_MS;
+	schedule(mt, rnd(m) % (spread + 1));
+}
+
+int
+monitor_apply(struct monitor *m, struct mon_config *c)
+{
+	struct mon_target **nv, *mt;
+	size_t i, n = 0;
+	int complete;
+
+	if ((nv = calloc(c->ntargets + 1, sizeof(*nv))) == NULL)
+		return -1;
+	m->interval = c->interval;
+	m->confirm = c->confirm ? c->confirm : 1;
+	m->max_inflight = c->max_inflight ? c->max_inflight : 1;
+	for (i = 0; i < c->ntargets; i++) {
+		const struct target *t = &c->targets[i];
+
+		if ((mt = monitor_find(m, t->name)) != NULL) {
+			unsigned iv = t->interval ? t->interval : m->interval;
+
+			/* Kept: results, counters, confirmed code. */
+			if (memcmp(&mt->t, t, sizeof(*t)) != 0 ||
+			    iv != mt->interval) {
+				target_clear(&mt->t);
+				settle(m, mt, t);
+			}
+			nv[n++] = mt;
+			continue;
+		}
+		if ((mt = target_new(m, t)) == NULL)
+			break;
+		settle(m, mt, t);
+		nv[n++] = mt;
+		if (m->h.added != NULL)
+			m->h.added(mt, m->h.arg);
+	}
+	complete = i == c->ntargets;
+	/* Drop the targets the new configuration does not name. */
+	qsort(nv, n, sizeof(*nv), cmp_name);
+	for (i = 0; i < m->n; i++) {
+		mt = m->v[i];
+		if (bsearch(mt->t.name, nv, n, sizeof(*nv), cmp_key) == NULL)
+			drop(m, mt);
+	}
+	free(m->v);
+	m->v = nv;
+	m->n = n;
+	/* The targets now belong to the monitor; wipe the config's copies. */
+	mon_config_clear(c);
+	fill_slots(m);
+	return complete ? 0 : -1;
+}
+
+size_t
+monitor_count(const struct monitor *m)
+{
+	return m->n;
+}
+
+uint32_t
+monitor_probes_run(const struct monitor *m)
+{
+	return m->probes_run;
+}
+
+unsigned
+monitor_inflight(const struct monitor *m)
+{
+	return m->inflight;
+}
+
+void
+monitor_lateness(const struct monitor *m, uint64_t *max, uint64_t *sum,
+    uint64_t *count)
+{
+	*max = m->late_max;
+	*sum = m->late_sum;
+	*count = m->late_count;
+}
