@@ -76,8 +76,22 @@ demo: deps $(BUILD)/updprobe
 	@UPDPROBE=$(BUILD)/updprobe tests/demo.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+	    $(DESTDIR)$(PREFIX)/share/snmp/mibs \
+	    $(DESTDIR)$(PREFIX)/share/doc/updprobe \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(BUILD)/updprobe $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/updprobed $(DESTDIR)$(PREFIX)/sbin/
+	install -m 644 mib/UPDPROBE-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/
+	install -m 644 dist/updprobed.conf \
+	    $(DESTDIR)$(PREFIX)/share/doc/updprobe/updprobed.conf.sample
+	sed 's|@PREFIX@|$(PREFIX)|g' dist/updprobed.service > \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/updprobed.service
+	install -m 644 man/updprobe.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/updprobed.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 man/updprobed.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	rm -rf build build-san
