@@ -57,6 +57,27 @@ error(const char *msg)
 	config_perror(msg);
 }
 
+/*
+ * net-snmp hands the rest of the line over as is: a "# comment" after a
+ * value is cut here, so the commented samples operators copy just work.
+ */
+static char *
+value(char *line)
+{
+	char *p;
+	size_t n;
+
+	for (p = line; *p != '\0'; p++)
+		if (*p == '#' && (p == line || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		line[--n] = '\0';
+	return line;
+}
+
 static int
 parse_uint(const char *s, unsigned max, unsigned *out)
 {
@@ -75,6 +96,7 @@ static void
 h_interval(const char *token, char *line)
 {
 	(void)token;
+	line = value(line);
 	if (parse_seconds(line, &loading->cfg.interval) == -1)
 		error("interval: whole seconds 1-3600 expected");
 }
@@ -85,6 +107,7 @@ h_timeout(const char *token, char *line)
 	unsigned s;
 
 	(void)token;
+	line = value(line);
 	if (parse_seconds(line, &s) == -1)
 		error("timeout: whole seconds 1-3600 expected");
 	else
@@ -95,6 +118,7 @@ static void
 h_maxsize(const char *token, char *line)
 {
 	(void)token;
+	line = value(line);
 	if (parse_size(line, &loading->max_size) == -1 ||
 	    loading->max_size == 0)
 		error("maxSize: bytes with an optional K, M or G expected");
@@ -104,6 +128,7 @@ static void
 h_confirm(const char *token, char *line)
 {
 	(void)token;
+	line = value(line);
 	if (parse_uint(line, MAX_CONFIRM, &loading->cfg.confirm) == -1)
 		error("confirm: a number of probes 1-100 expected");
 }
@@ -112,6 +137,7 @@ static void
 h_maxprobes(const char *token, char *line)
 {
 	(void)token;
+	line = value(line);
 	if (parse_uint(line, MAX_INFLIGHT, &loading->cfg.max_inflight) == -1)
 		error("maxProbes: a number 1-65536 expected");
 }
@@ -122,6 +148,7 @@ h_dns(const char *token, char *line)
 	char err[256];
 
 	(void)token;
+	line = value(line);
 	if (target_add_dns_server(&loading->dns, line, err, sizeof(err)) == -1)
 		error(err);
 }
@@ -199,6 +226,7 @@ h_target(const char *token, char *line)
 	unsigned set = 0;
 
 	(void)token;
+	line = value(line);
 	if (strlen(line) >= sizeof(buf)) {
 		error("target line too long");
 		return;

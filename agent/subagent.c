@@ -713,6 +713,11 @@ subagent_free(struct subagent *sa)
 
 	if (sa == NULL)
 		return;
+	/* net-snmp would free a callback's argument at shutdown. */
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION,
+	    SNMPD_CALLBACK_INDEX_START, on_index_start, sa, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION,
+	    SNMPD_CALLBACK_INDEX_STOP, on_index_stop, sa, 1);
 	for (i = 0; i < sa->nfds; i++)
 		loop_unwatch(sa->loop, sa->fds[i]);
 	loop_timer_clear(sa->loop, &sa->snmp_timer);

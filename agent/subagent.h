@@ -22,6 +22,7 @@ void		 subagent_start(struct subagent *);
 /* Re-read net-snmp's descriptors: after every loop iteration. */
 void		 subagent_sync(struct subagent *);
 void		 subagent_config_loaded(struct subagent *);
+/* Before snmp_shutdown(). */
 void		 subagent_free(struct subagent *);
 /* Net-snmp config messages seen while loading (see conf.c). */
 void		 subagent_log_config_errors(int on);

@@ -248,8 +248,8 @@ main(int argc, char **argv)
 	log_info("stopping");
 	monitor_free(d.mon);
 	engine_free(d.engine);
-	snmp_shutdown(CONF_APP);
 	subagent_free(d.sa);
+	snmp_shutdown(CONF_APP);
 	close(d.sigfd);
 	loop_free(d.loop);
 	engine_global_cleanup();
