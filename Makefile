@@ -65,14 +65,19 @@ deps:
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
 
-e2e: $(BUILD)/updprobe
+e2e: $(BUILD)/updprobe $(BUILD)/updprobed
 	@UPDPROBE=$(BUILD)/updprobe tests/e2e/run.sh
+	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/agent.sh
+
+mibcheck:
+	@tests/mib/check.sh
 
 check: deps
-	$(MAKE) unit e2e
+	$(MAKE) mibcheck unit e2e
 	$(MAKE) SAN=1 unit e2e
 
-demo: deps $(BUILD)/updprobe
+demo: deps $(BUILD)/updprobe $(BUILD)/updprobed
 	@UPDPROBE=$(BUILD)/updprobe tests/demo.sh
 
 install: all
@@ -96,5 +101,5 @@ install: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all deps unit e2e check demo install clean
+.PHONY: all deps unit e2e mibcheck check demo install clean
 .SECONDARY:

@@ -172,17 +172,20 @@ confirm(struct monitor *m, struct mon_target *mt, int code)
 {
 	int prev = mt->confirmed;
 
-	if (code == mt->confirmed) {
-		mt->candidate = code;
+	if (code == prev) {
 		mt->candidate_count = 0;
 		return;
 	}
-	if (code != mt->candidate) {
-		mt->candidate = code;
-		mt->candidate_count = 0;
+	/* The first result is the baseline at once: there is nothing to
+	 * confirm it against. */
+	if (prev != MON_NOT_PROBED) {
+		if (code != mt->candidate) {
+			mt->candidate = code;
+			mt->candidate_count = 0;
+		}
+		if (++mt->candidate_count < m->confirm)
+			return;
 	}
-	if (++mt->candidate_count < m->confirm)
-		return;
 	mt->candidate_count = 0;
 	mt->previous = prev;
 	mt->confirmed = code;

@@ -1107,6 +1107,8 @@ probe_start(struct engine *e, const struct target *t, probe_done_cb cb,
 	p->cbarg = arg;
 	p->r.code = -1;
 	p->r.step = STEP_NONE;
+	/* The version asked for, until the DirFile names the one probed. */
+	strlcpy(p->r.version, t->version, sizeof(p->r.version));
 	target_url(t, p->r.url, sizeof(p->r.url));
 	p->started = now_us();
 	loop_timer_init(&p->ares_timer, ares_tick, p);

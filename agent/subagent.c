@@ -337,7 +337,9 @@ scalar_handler(netsnmp_mib_handler *handler,
     netsnmp_request_info *r)
 {
 	struct subagent *sa = reg->my_reg_void;
-	oid which = reg->rootoid[reg->rootoid_len - 1];
+	/* The registration's OID has the instance .0 appended. */
+	oid which = reg->rootoid_len > OID_LENGTH(agent_oid) ?
+	    reg->rootoid[OID_LENGTH(agent_oid)] : 0;
 
 	(void)handler;
 	if (ri->mode != MODE_GET)
@@ -345,7 +347,7 @@ scalar_handler(netsnmp_mib_handler *handler,
 	for (; r != NULL; r = r->next) {
 		switch (which) {
 		case UPDPROBE_MIB_SCALAR_AGENT_VERSION:
-			set_string(r, "updprobed " UPDPROBE_VERSION,
+			set_string(r, UPDPROBE_VERSION,
 			    UPDPROBE_MIB_AGENT_VERSION_MAX);
 			break;
 		case UPDPROBE_MIB_SCALAR_TARGET_COUNT:
