@@ -37,9 +37,17 @@ SNMP_CFLAGS = $(shell pkg-config --cflags netsnmp-agent 2>/dev/null)
 SNMP_LIBS  = $(shell pkg-config --libs netsnmp-agent 2>/dev/null || \
 	     echo -lnetsnmpmibs -lnetsnmpagent -lnetsnmp)
 
-all: $(BUILD)/updprobe $(BUILD)/updprobed
+all: $(BUILD)/updprobe $(BUILD)/updprobed $(BUILD)/check_updprobe
 
 $(DAEMON_OBJ): CFLAGS += $(SNMP_CFLAGS)
+
+# The Nagios plugin: net-snmp's client library and the probe engine.
+PLUGIN_CFLAGS = $(shell pkg-config --cflags netsnmp 2>/dev/null)
+PLUGIN_LIBS = $(shell pkg-config --libs netsnmp 2>/dev/null || echo -lnetsnmp)
+$(BUILD)/plugins/nagios/check_updprobe.o: CFLAGS += $(PLUGIN_CFLAGS)
+$(BUILD)/check_updprobe: $(BUILD)/plugins/nagios/check_updprobe.o \
+	    $(BUILD)/libengine.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PLUGIN_LIBS) $(LDLIBS)
 
 $(BUILD)/updprobed: $(DAEMON_OBJ) $(BUILD)/libengine.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(LDLIBS)
@@ -65,10 +73,12 @@ deps:
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
 
-e2e: $(BUILD)/updprobe $(BUILD)/updprobed
+e2e: all
 	@UPDPROBE=$(BUILD)/updprobe tests/e2e/run.sh
 	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
 	    tests/e2e/agent.sh
+	@CHECK_UPDPROBE=$(BUILD)/check_updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/nagios.sh
 
 mibcheck:
 	@tests/mib/check.sh
@@ -86,9 +96,14 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/doc/updprobe \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8
+	    $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/lib/nagios/plugins
 	install -m 755 $(BUILD)/updprobe $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(BUILD)/updprobed $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 $(BUILD)/check_updprobe \
+	    $(DESTDIR)$(PREFIX)/lib/nagios/plugins/
+	install -m 644 plugins/nagios/updprobe.cfg \
+	    $(DESTDIR)$(PREFIX)/share/doc/updprobe/updprobe.cfg.sample
 	install -m 644 mib/UPDPROBE-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/
 	install -m 644 dist/updprobed.conf \
 	    $(DESTDIR)$(PREFIX)/share/doc/updprobe/updprobed.conf.sample
