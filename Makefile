@@ -79,6 +79,7 @@ e2e: all
 	    tests/e2e/agent.sh
 	@CHECK_UPDPROBE=$(BUILD)/check_updprobe UPDPROBED=$(BUILD)/updprobed \
 	    tests/e2e/nagios.sh
+	@UPDPROBED=$(BUILD)/updprobed tests/e2e/plugins.sh
 
 mibcheck:
 	@tests/mib/check.sh
@@ -104,6 +105,13 @@ install: all
 	    $(DESTDIR)$(PREFIX)/lib/nagios/plugins/
 	install -m 644 plugins/nagios/updprobe.cfg \
 	    $(DESTDIR)$(PREFIX)/share/doc/updprobe/updprobe.cfg.sample
+	install -d $(DESTDIR)$(PREFIX)/share/updprobe/zabbix \
+	    $(DESTDIR)$(PREFIX)/share/updprobe/snmptt
+	install -m 644 plugins/zabbix/template_updprobe.yaml \
+	    plugins/zabbix/README.md $(DESTDIR)$(PREFIX)/share/updprobe/zabbix/
+	install -m 644 plugins/snmptt/updprobe.conf \
+	    plugins/snmptt/snmptrapd.conf.example plugins/snmptt/README.md \
+	    $(DESTDIR)$(PREFIX)/share/updprobe/snmptt/
 	install -m 644 mib/UPDPROBE-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/
 	install -m 644 dist/updprobed.conf \
 	    $(DESTDIR)$(PREFIX)/share/doc/updprobe/updprobed.conf.sample

@@ -6,7 +6,8 @@
 set -eu
 
 PKGS="gcc make pkg-config libc-ares-dev libcurl4-openssl-dev libcmocka-dev
-libsnmp-dev snmp snmpd snmptrapd smitools tftpd-hpa python3 curl"
+libsnmp-dev snmp snmpd snmptrapd smitools tftpd-hpa python3 curl
+python3-yaml snmptt libsnmp-perl libconfig-inifiles-perl duktape"
 
 missing=""
 for p in $PKGS; do
