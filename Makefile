@@ -84,6 +84,11 @@ e2e: all
 mibcheck:
 	@tests/mib/check.sh
 
+# libFuzzer targets (clang); FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 check: deps
 	$(MAKE) mibcheck unit e2e
 	$(MAKE) SAN=1 unit e2e
@@ -122,7 +127,7 @@ install: all
 	install -m 644 man/updprobed.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all deps unit e2e mibcheck check demo install clean
+.PHONY: all deps unit e2e mibcheck fuzz check demo install clean
 .SECONDARY:

@@ -10,13 +10,16 @@
 #include <stdint.h>
 
 #include "codes.h"
+#include "dirfile.h"
 #include "loop.h"
 #include "target.h"
 
 #define PROBE_DETAIL_MAX	256
 #define PROBE_NOTE_MAX		160
 #define PROBE_MAX_WARNINGS	4
-#define PROBE_URL_MAX		(TARGET_HOST_MAX + TARGET_PATH_MAX + 96)
+/* Scheme, host, port, folder and a DirFile-named file always fit. */
+#define PROBE_URL_MAX		(TARGET_HOST_MAX + TARGET_PATH_MAX + \
+				    DIRFILE_MAX_FIELD + 96)
 
 enum step_state {
 	STEP_NOT_RUN = 0,

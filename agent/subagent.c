@@ -7,7 +7,6 @@
  * here waits for the network.  Notifications raised while the master is
  * away are kept (bounded) and sent once the subagent is registered again.
  */
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -73,7 +72,6 @@ struct subagent {
 /* Logging: net-snmp's messages into ours. */
 
 static int log_config;
-static regex_t config_msg;
 
 void
 subagent_log_config_errors(int on)
@@ -82,16 +80,46 @@ subagent_log_config_errors(int on)
 }
 
 /*
- * "FILE: line N: Error: reason" (config_perror) and "...: Warning: Unknown
- * token: x." become "FILE:N: reason"; while a config is loading they count
- * as errors.
+ * Split "FILE: line N: Error: reason" (config_perror) or "...: Warning:
+ * reason" (net-snmp's "Unknown token") at the first such marker, so a
+ * reason that quotes the marker again is not mistaken for the place.
+ * Returns 0 and fills out with "FILE:N: reason", or -1.
+ */
+static int
+config_message(const char *msg, char *out, size_t outlen)
+{
+	static const char *kinds[] = { ": Error: ", ": Warning: " };
+	const char *p;
+
+	for (p = strstr(msg, ": line "); p != NULL;
+	    p = strstr(p + 1, ": line ")) {
+		const char *d = p + 7, *e = d;
+		size_t k;
+
+		while (*e >= '0' && *e <= '9')
+			e++;
+		if (e == d)
+			continue;
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (strncmp(e, kinds[k], strlen(kinds[k])) == 0) {
+				snprintf(out, outlen, "%.*s:%.*s: %s",
+				    (int)(p - msg), msg, (int)(e - d), d,
+				    e + strlen(kinds[k]));
+				return 0;
+			}
+	}
+	return -1;
+}
+
+/*
+ * net-snmp's log lines into ours; config messages are reformatted as
+ * FILE:LINE: reason and, while a config is loading, counted as errors.
  */
 static int
 on_snmp_log(int major, int minor, void *server, void *client)
 {
 	struct snmp_log_message *m = server;
-	char buf[1024], *nl;
-	regmatch_t g[5];
+	char buf[1024], out[1100], *nl;
 
 	(void)major;
 	(void)minor;
@@ -101,13 +129,7 @@ on_snmp_log(int major, int minor, void *server, void *client)
 		*nl = '\0';
 	if (buf[0] == '\0')
 		return 0;
-	if (regexec(&config_msg, buf, 5, g, 0) == 0) {
-		char out[1100];
-
-		snprintf(out, sizeof(out), "%.*s:%.*s: %s",
-		    (int)(g[1].rm_eo - g[1].rm_so), buf + g[1].rm_so,
-		    (int)(g[2].rm_eo - g[2].rm_so), buf + g[2].rm_so,
-		    buf + g[4].rm_so);
+	if (config_message(buf, out, sizeof(out)) == 0) {
 		if (log_config)
 			conf_count_error();
 		log_line(LOG_ERR, out);
@@ -120,8 +142,6 @@ on_snmp_log(int major, int minor, void *server, void *client)
 void
 subagent_preinit(const char *agentx_socket)
 {
-	regcomp(&config_msg, "^(.*): line ([0-9]+): (Error|Warning): (.*)$",
-	    REG_EXTENDED);
 	/* No MIB files are needed by the daemon, nor persistent state. */
 	setenv("MIBS", "", 1);
 	snmp_disable_log();
@@ -130,6 +150,9 @@ subagent_preinit(const char *agentx_socket)
 	snmp_enable_calllog();
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE,
 	    1);
+	/* net-snmp would run "perl" lines of our config file. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_DISABLE_PERL, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 	    NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,

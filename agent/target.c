@@ -220,7 +220,9 @@ target_set_password_file(struct target *t, const char *file, char *err,
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+	/* O_NONBLOCK: a FIFO must not stall the loop; S_ISREG refuses it. */
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1)
 		return fail(err, errlen, "%s: %s", file, strerror(errno));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);

@@ -1,0 +1,87 @@
+#!/bin/bash
+# build.sh - build the libFuzzer targets into build-fuzz/ (never committed).
+#
+#   tests/fuzz/build.sh [NAME...]      default: every target
+#
+# Each tests/fuzz/fuzz_NAME.c is linked with the agent/*.c files it needs,
+# all of them built with clang's libFuzzer, AddressSanitizer and UBSan.
+# Needs clang and its runtime (Debian 12: apt-get install clang
+# libclang-rt-14-dev) and the -dev packages of the normal build.
+# Exits 1 if a target does not build.
+
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT=${FUZZ_BUILD:-build-fuzz}
+CLANG=${CLANG:-clang}
+
+# The sanitizers and libFuzzer; frame pointers for readable traces.
+FUZZ_CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined \
+-fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+# The Makefile's dialect and warnings, without -Werror: a warning only
+# clang gives must not stop the fuzzers.
+WARN="-std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+-Wmissing-prototypes"
+
+# The engine, as the Makefile's ENGINE_SRC (monitor.c needs all of it).
+ENGINE="agent/loop.c agent/codes.c agent/dirfile.c agent/provfile.c \
+agent/target.c agent/probe.c agent/report.c agent/util.c"
+
+ALL=(dirfile provfile target conf)
+
+# sources NAME: the agent files a target links, after its own.
+sources() {
+	case $1 in
+	dirfile)	echo "agent/dirfile.c" ;;
+	provfile)	echo "agent/provfile.c" ;;
+	target)		echo "agent/target.c agent/provfile.c agent/util.c" ;;
+	# subagent.c for its log hook (it counts the errors conf.c makes);
+	# fuzz_conf.c stands in for log.c.
+	conf)		echo "agent/conf.c agent/subagent.c agent/monitor.c" \
+			    "$ENGINE" ;;
+	*)		return 1 ;;
+	esac
+}
+
+# pkgs NAME: the pkg-config packages a target needs.
+pkgs() {
+	case $1 in
+	conf)	echo "netsnmp-agent libcares libcurl" ;;
+	*)	echo "" ;;
+	esac
+}
+
+if ! command -v "$CLANG" >/dev/null 2>&1; then
+	echo "build.sh: $CLANG not found (apt-get install clang" \
+	    "libclang-rt-14-dev)" >&2
+	exit 1
+fi
+
+cd "$ROOT" || exit 1
+mkdir -p "$OUT" || exit 1
+[ $# -gt 0 ] || set -- "${ALL[@]}"
+status=0
+for name in "$@"; do
+	if ! src=$(sources "$name"); then
+		echo "build.sh: no fuzz target \"$name\" (have: ${ALL[*]})" >&2
+		status=1
+		continue
+	fi
+	flags=
+	read -ra pk <<<"$(pkgs "$name")"
+	if [ ${#pk[@]} -gt 0 ] &&
+	    ! flags=$(pkg-config --cflags --libs "${pk[@]}"); then
+		echo "build.sh: pkg-config ${pk[*]} failed" >&2
+		status=1
+		continue
+	fi
+	echo "build.sh: $OUT/fuzz_$name"
+	# shellcheck disable=SC2086  # word lists on purpose
+	if ! "$CLANG" $FUZZ_CFLAGS $WARN -Iagent -o "$OUT/fuzz_$name" \
+	    "tests/fuzz/fuzz_$name.c" $src $flags; then
+		echo "build.sh: fuzz_$name does not build" >&2
+		status=1
+	fi
+done
+exit $status
