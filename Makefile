@@ -80,6 +80,8 @@ e2e: all
 	@CHECK_UPDPROBE=$(BUILD)/check_updprobe UPDPROBED=$(BUILD)/updprobed \
 	    tests/e2e/nagios.sh
 	@UPDPROBED=$(BUILD)/updprobed tests/e2e/plugins.sh
+	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/hostile.sh
 
 mibcheck:
 	@tests/mib/check.sh

@@ -36,6 +36,8 @@
 #define FW_SNIFF_BYTES		1024
 /* All response headers of one transfer; real servers send about 1 KiB. */
 #define HEADER_MAX_BYTES	(64 * 1024)
+/* All headers of a transfer: 100-continue storms, 401 + retry, redirects. */
+#define HEADER_MAX_ALL		(256 * 1024)
 /* Redirects followed before calling it a loop (the device gives up too). */
 #define MAX_REDIRECTS		8
 /* Slack on top of the sum of step timeouts before a probe is cut off. */
@@ -69,7 +71,8 @@ struct xfer {
 	size_t			 len, cap;	/* cap: buffer size */
 	uint64_t		 received;	/* body bytes, also beyond cap */
 	uint64_t		 limit;		/* more than this: STOP_LIMIT */
-	size_t			 header_bytes;
+	size_t			 header_bytes;	/* of the current response */
+	size_t			 all_header_bytes;	/* of all responses */
 	uint64_t		 range_total;	/* from Content-Range */
 	int			 has_range_total;
 	int			 text_type;	/* Content-Type text/... */
@@ -235,6 +238,31 @@ probe_free(struct probe *p)
 }
 
 /*
+ * Details quote what servers send (file names from the DirFile, first
+ * bytes of a file): keep them printable ASCII, as JSON, DisplayString
+ * and terminals expect.
+ */
+static void
+printable(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			*s = '?';
+}
+
+static void
+printable_result(struct probe_result *r)
+{
+	int i;
+
+	printable(r->detail);
+	for (i = 0; i < STEP_NONE; i++)
+		printable(r->steps[i].note);
+	for (i = 0; i < r->nwarnings; i++)
+		printable(r->warnings[i]);
+}
+
+/*
  * The end of every probe: record the code, the failing step (the one in
  * progress; STEP_NONE for code 0) and the detail, then hand the result to
  * the owner and free the probe.
@@ -259,6 +287,7 @@ probe_finish(struct probe *p, int code, const char *fmt, ...)
 		strlcpy(sr->note, p->r.detail, sizeof(sr->note));
 	}
 	p->r.total_ms = elapsed(p->started);
+	printable_result(&p->r);
 	if (p->cb != NULL)
 		p->cb(&p->r, p->cbarg);
 	probe_free(p);
@@ -284,15 +313,20 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	size_t len = size * n;
 	unsigned long long a, b, total;
 
+	if (len > 5 && strncmp(data, "HTTP/", 5) == 0) {
+		/* A new response (after a 100, a 401 or a redirect). */
+		x->header_bytes = 0;
+		x->has_range_total = 0;
+		x->text_type = 0;
+	}
 	x->header_bytes += len;
-	if (x->header_bytes > HEADER_MAX_BYTES) {
+	x->all_header_bytes += len;
+	if (x->header_bytes > HEADER_MAX_BYTES ||
+	    x->all_header_bytes > HEADER_MAX_ALL) {
 		x->stop = STOP_HEADERS;
 		return 0;
 	}
 	if (len > 5 && strncmp(data, "HTTP/", 5) == 0) {
-		/* A new response (after a 401 or a redirect). */
-		x->has_range_total = 0;
-		x->text_type = 0;
 	} else if (len > 14 && strncasecmp(data, "Content-Range:", 14) == 0) {
 		char tmp[128];
 
@@ -488,7 +522,9 @@ xfer_verdict(struct probe *p, struct xfer *x, CURLcode rc, const char *file)
 	}
 	if (x->stop == STOP_HEADERS) {
 		probe_finish(p, M3_NETWORK_NOT_AVAILABLE, "more than %d KiB of "
-		    "response headers for %s", HEADER_MAX_BYTES / 1024, x->url);
+		    "response headers for %s", (int)(x->header_bytes >
+		    HEADER_MAX_BYTES ? HEADER_MAX_BYTES : HEADER_MAX_ALL) / 1024,
+		    x->url);
 		return -1;
 	}
 	switch (rc) {
@@ -524,10 +560,15 @@ xfer_verdict(struct probe *p, struct xfer *x, CURLcode rc, const char *file)
 		    x->url);
 		return -1;
 	default:
-		if (is_connect_error(rc) && x->kind == X_DIRFILE)
+		if (is_connect_error(rc) && x->kind == X_DIRFILE &&
+		    p->t.proto != PROTO_TFTP &&
+		    p->r.steps[STEP_CONNECT].state != STEP_OK)
 			p->cur = STEP_CONNECT;
+		/* libcurl's TFTP code fills the error buffer first with a
+		 * getpeername() notice that hides the real reason. */
 		probe_finish(p, M3_NETWORK_NOT_AVAILABLE, "%s: %s", x->url,
-		    x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+		    x->errbuf[0] && p->t.proto != PROTO_TFTP ? x->errbuf :
+		    curl_easy_strerror(rc));
 		return -1;
 	}
 	if (p->t.proto == PROTO_TFTP || (status >= 200 && status < 300))
