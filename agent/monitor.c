@@ -364,7 +364,6 @@ settle(struct monitor *m, struct mon_target *mt, const struct target *t)
 
 	mt->t = *t;
 	mt->interval = t->interval ? t->interval : m->interval;
-	target_url(&mt->t, mt->url, sizeof(mt->url));
 	spread = (uint64_t)mt->interval * 1000;
 	if (spread > MON_START_SPREAD_MS)
 		spread = MON_START_SPREAD_MS;

@@ -25,7 +25,6 @@ struct monitor;
 struct mon_target {
 	struct target		 t;		/* settings; owns the password */
 	unsigned		 interval;	/* effective, seconds */
-	char			 url[PROBE_URL_MAX];	/* no credentials */
 
 	/* The last completed probe. */
 	int			 code;		/* MON_NOT_PROBED before */

@@ -36,6 +36,8 @@
 #define FW_SNIFF_BYTES		1024
 /* All response headers of one transfer; real servers send about 1 KiB. */
 #define HEADER_MAX_BYTES	(64 * 1024)
+/* First buffer of a DirFile (a real one is a few hundred bytes). */
+#define DIRFILE_FIRST_BUF	4096
 /* All headers of a transfer: 100-continue storms, 401 + retry, redirects. */
 #define HEADER_MAX_ALL		(256 * 1024)
 /* Redirects followed before calling it a loop (the device gives up too). */
@@ -358,12 +360,31 @@ size_known(struct xfer *x)
 	return cl >= 0;
 }
 
+/* DirFile buffers start small and grow up to the cap of the body. */
+static int
+grow(struct xfer *x, size_t more)
+{
+	size_t cap = x->cap;
+	char *n;
+
+	while (cap - x->len < more && cap < x->limit)
+		cap = cap * 2 > x->limit ? (size_t)x->limit : cap * 2;
+	if ((n = realloc(x->buf, cap)) == NULL)
+		return -1;
+	x->buf = n;
+	x->cap = cap;
+	return 0;
+}
+
 static size_t
 on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct xfer *x = arg;
 	size_t len = size * n, room = x->cap - x->len;
 
+	if (x->kind != X_FIRMWARE && len > room && x->cap < x->limit &&
+	    grow(x, len) == 0)
+		room = x->cap - x->len;
 	if (len < room)
 		room = len;
 	memcpy(x->buf + x->len, data, room);
@@ -451,7 +472,7 @@ xfer_start(struct probe *p, enum xfer_kind kind, const char *file)
 		x->cap = FW_SNIFF_BYTES;
 		x->limit = p->t.max_size;
 	} else {
-		x->cap = DIRFILE_MAX_BODY;
+		x->cap = DIRFILE_FIRST_BUF;
 		x->limit = DIRFILE_MAX_BODY;
 	}
 	if ((x->buf = malloc(x->cap)) == NULL || xfer_setup(p, x, file) == -1 ||

@@ -195,6 +195,7 @@ ms32(double ms)
 static void
 column_value(netsnmp_request_info *r, const struct mon_target *mt, int col)
 {
+	char url[PROBE_URL_MAX];
 	int probed = mt->code != MON_NOT_PROBED;
 
 	switch (col) {
@@ -210,7 +211,9 @@ column_value(netsnmp_request_info *r, const struct mon_target *mt, int col)
 		set_string(r, mt->detail, UPDPROBE_MIB_DETAIL_MAX);
 		break;
 	case UPDPROBE_MIB_COL_URL:
-		set_string(r, mt->url, UPDPROBE_MIB_URL_MAX);
+		/* Built on demand: a URL per row would cost 1.6 KiB each. */
+		target_url(&mt->t, url, sizeof(url));
+		set_string(r, url, UPDPROBE_MIB_URL_MAX);
 		break;
 	case UPDPROBE_MIB_COL_VERSION:
 		set_string(r, mt->version, UPDPROBE_MIB_VERSION_MAX);

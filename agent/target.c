@@ -246,7 +246,6 @@ target_set_password_file(struct target *t, const char *file, char *err,
 	if ((size_t)n == sizeof(t->password) - 1)
 		return fail(err, errlen, "%s: password longer than %d bytes",
 		    file, TARGET_SECRET_MAX - 1);
-	strlcpy(t->password_file, file, sizeof(t->password_file));
 	return 0;
 }
 

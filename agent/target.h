@@ -36,7 +36,6 @@ struct target {
 	char		 dirfile[64];		/* name of the DirFile */
 	char		 user[128];
 	char		 password[TARGET_SECRET_MAX];
-	char		 password_file[TARGET_PATH_MAX];
 	char		 dns_servers[TARGET_DNS_MAX];	/* "" = /etc/resolv.conf */
 	uint64_t	 max_size;		/* bytes */
 	unsigned	 timeout_ms;		/* per step */

@@ -127,7 +127,6 @@ check_target(const struct target *t)
 	CHECK_TERMINATED(t->dirfile);
 	CHECK_TERMINATED(t->user);
 	CHECK_TERMINATED(t->password);
-	CHECK_TERMINATED(t->password_file);
 	CHECK_TERMINATED(t->dns_servers);
 	CHECK(t->proto == PROTO_HTTP || t->proto == PROTO_HTTPS ||
 	    t->proto == PROTO_TFTP);
