@@ -4,6 +4,8 @@
 #   make check      install missing Debian packages, run every test
 #                   (plain build, then AddressSanitizer + UBSan build)
 #   make demo       demo update servers in several states, and the verdicts
+#   make bench      fleet-scale benchmark (nginx, 100 to 10,000 targets, peers)
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -86,6 +88,11 @@ e2e: all
 mibcheck:
 	@tests/mib/check.sh
 
+# Fleet-scale benchmark against nginx, blackbox_exporter and check_curl.
+bench: deps all
+	@BUILD_DIR=$(BUILD) UPDPROBE=$(BUILD)/updprobe \
+	    UPDPROBED=$(BUILD)/updprobed tests/bench/run.sh
+
 # libFuzzer targets (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
 fuzz: deps
@@ -131,5 +138,5 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps unit e2e mibcheck fuzz check demo install clean
+.PHONY: all deps unit e2e mibcheck fuzz bench check demo install clean
 .SECONDARY:

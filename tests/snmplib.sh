@@ -122,28 +122,34 @@ _snmplib_untrack() {
 	done
 }
 
+# _snmplib_gone PID: 0 once PID has exited (a zombie waiting for "wait"
+# counts as exited).
+_snmplib_gone() {
+	local st
+	kill -0 "$1" 2>/dev/null || return 0
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
+	[ "${st%% *}" = Z ]
+}
+
 # snmplib_kill PID [SIG]: signal one of our children, wait for it (up to
-# 5 s, then SIGKILL), forget it. Returns its exit status. A watchdog does
-# the SIGKILL so that the shell reaps the child in "wait" itself (no
-# "Killed" notices from bash).
+# 5 s, then SIGKILL), forget it. Returns its exit status. It polls rather
+# than running a watchdog subshell: a subshell killed before it sets its
+# own traps would run the EXIT trap it inherited and tear the whole test
+# down.
 snmplib_kill() {
-	local pid=$1 sig=${2:-TERM} wd rc
+	local pid=$1 sig=${2:-TERM} i rc
 	[ -n "$pid" ] || return 0
 	kill -s "$sig" "$pid" 2>/dev/null
-	(
-		s=
-		trap 'kill $s 2>/dev/null; exit 0' TERM
-		sleep 5 &
-		s=$!
-		wait "$s"
+	for ((i = 0; i < 50; i++)); do
+		_snmplib_gone "$pid" && break
+		sleep 0.1
+	done
+	if ! _snmplib_gone "$pid"; then
 		echo "snmplib.sh: PID $pid ignored SIG$sig for 5 s: SIGKILL" >&2
 		kill -s KILL "$pid" 2>/dev/null
-	) &
-	wd=$!
+	fi
 	wait "$pid" 2>/dev/null
 	rc=$?
-	kill "$wd" 2>/dev/null
-	wait "$wd" 2>/dev/null
 	_snmplib_untrack "$pid"
 	return "$rc"
 }
