@@ -120,6 +120,12 @@ loop_watch(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg)
 	if (fds_reserve(l, fd) == -1)
 		return -1;
 	f = &l->fds[fd];
+	if (f->events == events) {
+		/* Nothing for the kernel to learn: no system call. */
+		f->cb = cb;
+		f->arg = arg;
+		return 0;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.events = to_epoll(events);
 	ev.data.fd = fd;
@@ -139,6 +145,13 @@ loop_watch(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg)
 	f->cb = cb;
 	f->arg = arg;
 	return 0;
+}
+
+int
+loop_rewatch(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg)
+{
+	loop_unwatch(l, fd);
+	return loop_watch(l, fd, events, cb, arg);
 }
 
 void

@@ -32,6 +32,13 @@ uint64_t	 loop_clock_ms(void);
  */
 int		 loop_watch(struct loop *, int fd, int events, loop_fd_cb, void *);
 void		 loop_unwatch(struct loop *, int fd);
+/*
+ * Watch fd afresh, also when the loop believes it already does: for a
+ * descriptor that may have been closed and reopened under the same number
+ * without loop_unwatch() (the kernel forgot it; the loop did not).
+ */
+int		 loop_rewatch(struct loop *, int fd, int events, loop_fd_cb,
+		    void *);
 
 /*
  * Timers are owned by the caller's struct: a timer is armed with

@@ -113,6 +113,7 @@ struct probe {
 	struct dirfile		 df;
 	const struct dirfile_version *ver;
 	int			 fw_index;	/* 0: Gw file, 1: Pp file */
+	long			 auth;		/* scheme learnt, 0: not yet */
 	double			 fw_ms;
 };
 
@@ -360,6 +361,15 @@ size_known(struct xfer *x)
 	return cl >= 0;
 }
 
+static int
+body_complete(struct xfer *x)
+{
+	curl_off_t cl = -1;
+
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	return cl >= 0 && x->received >= (uint64_t)cl;
+}
+
 /* DirFile buffers start small and grow up to the cap of the body. */
 static int
 grow(struct xfer *x, size_t more)
@@ -394,8 +404,11 @@ on_body(char *data, size_t size, size_t n, void *arg)
 		x->stop = STOP_LIMIT;
 		return 0;
 	}
+	/* Enough of a firmware file is read; stop a server that ignored
+	 * the range, but let a complete 206 end by itself so that its
+	 * connection can be reused. */
 	if (x->kind == X_FIRMWARE && !x->p->t.full_download &&
-	    x->len == x->cap && size_known(x)) {
+	    x->len == x->cap && size_known(x) && !body_complete(x)) {
 		x->stop = STOP_ENOUGH;
 		return 0;
 	}
@@ -434,7 +447,9 @@ xfer_setup(struct probe *p, struct xfer *x, const char *file)
 	if (t->user[0] != '\0') {
 		curl_easy_setopt(c, CURLOPT_USERNAME, t->user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, t->password);
-		curl_easy_setopt(c, CURLOPT_HTTPAUTH,
+		/* Once the server has asked for Basic only, later requests
+		 * send it at once instead of waiting for another 401. */
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, p->auth ? p->auth :
 		    (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
 	}
 	/* The device connects afresh for each update attempt. */
@@ -830,6 +845,12 @@ xfer_done(struct probe *p, struct xfer *x, CURLcode rc)
 			}
 			dirfile_missing(p, NULL);
 		} else if (verdict == 0) {
+			long avail = 0;
+
+			curl_easy_getinfo(x->easy, CURLINFO_HTTPAUTH_AVAIL,
+			    &avail);
+			if (avail == CURLAUTH_BASIC)
+				p->auth = CURLAUTH_BASIC;
 			dirfile_body(p, x);
 		}
 		return;

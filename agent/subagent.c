@@ -66,6 +66,7 @@ struct subagent {
 	struct loop_timer	 flush_timer;
 	int			 fds[SNMP_FDS_MAX];
 	int			 nfds;
+	int			 rewatch;	/* session changed: re-arm all */
 	time_t			 config_time;
 };
 
@@ -589,6 +590,7 @@ on_index_start(int major, int minor, void *server, void *client)
 	(void)minor;
 	(void)server;
 	sa->connected = 1;
+	sa->rewatch = 1;
 	log_info("registered with the AgentX master");
 	/* After this callback the registrations are replayed; send the
 	 * waiting notifications just after. */
@@ -605,6 +607,7 @@ on_index_stop(int major, int minor, void *server, void *client)
 	(void)minor;
 	(void)server;
 	sa->connected = 0;
+	sa->rewatch = 1;
 	log_warnx("the AgentX master went away; notifications are kept "
 	    "until it is back");
 	return 0;
@@ -612,9 +615,9 @@ on_index_stop(int major, int minor, void *server, void *client)
 
 /*
  * net-snmp on the loop.  After every event, ask net-snmp which descriptors
- * and which timeout it wants.  Each descriptor is (re)armed every time: an
- * AgentX session that reconnects can reuse the old number, which epoll
- * forgot when it was closed.
+ * and which timeout it wants.  When the AgentX session comes or goes, every
+ * descriptor is armed afresh: a session that reconnects can reuse the old
+ * number, which epoll forgot when it was closed.
  */
 static void snmp_readable(int, int, void *);
 
@@ -668,9 +671,10 @@ subagent_sync(struct subagent *sa)
 			loop_unwatch(sa->loop, sa->fds[i]);
 	}
 	for (i = 0; i < nfds; i++)
-		if (loop_watch(sa->loop, fds[i], LOOP_READ, snmp_readable,
-		    sa) == -1)
+		if ((sa->rewatch ? loop_rewatch : loop_watch)(sa->loop, fds[i],
+		    LOOP_READ, snmp_readable, sa) == -1)
 			log_warn("cannot watch net-snmp descriptor %d", fds[i]);
+	sa->rewatch = 0;
 	memcpy(sa->fds, fds, sizeof(fds[0]) * (size_t)nfds);
 	sa->nfds = nfds;
 	if (block)

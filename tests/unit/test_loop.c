@@ -108,11 +108,12 @@ readable_descriptor_is_dispatched(void **state)
 	fired_events = 0;
 	assert_int_equal(loop_once(l, 1000), 0);
 	assert_true(fired_events & LOOP_READ);
-	/* A closed and reused descriptor number can be watched again. */
+	/* A descriptor closed and reopened under the same number without
+	 * loop_unwatch() is watched again by loop_rewatch(). */
 	close(p[0]);
 	close(p[1]);
 	assert_int_equal(pipe(p), 0);
-	assert_int_equal(loop_watch(l, p[0], LOOP_READ, on_fd, NULL), 0);
+	assert_int_equal(loop_rewatch(l, p[0], LOOP_READ, on_fd, NULL), 0);
 	assert_int_equal(write(p[1], "y", 1), 1);
 	fired_events = 0;
 	assert_int_equal(loop_once(l, 1000), 0);
