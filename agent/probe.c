@@ -36,6 +36,8 @@
 #define FW_SNIFF_BYTES		1024
 /* All response headers of one transfer; real servers send about 1 KiB. */
 #define HEADER_MAX_BYTES	(64 * 1024)
+/* Idle connections libcurl keeps for reuse, across all probes. */
+#define IDLE_CONNECTIONS	32
 /* First buffer of a DirFile (a real one is a few hundred bytes). */
 #define DIRFILE_FIRST_BUF	4096
 /* All headers of a transfer: 100-continue storms, 401 + retry, redirects. */
@@ -1242,6 +1244,9 @@ engine_new(struct loop *l)
 	curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
 	curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
 	curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
+	/* Idle connections kept for reuse: every probe opens its own
+	 * anyway, and a large pool would starve probes of descriptors. */
+	curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)IDLE_CONNECTIONS);
 	return e;
 }
 

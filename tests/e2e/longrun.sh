@@ -1,0 +1,1074 @@
+#!/bin/bash
+# longrun.sh - long-run and secrets tests of updprobed (and the updprobe
+# CLI), with the real programs on loopback: snmpd as AgentX master,
+# snmptrapd, the fault-playing HTTP servers (tests/servers/httpfault.py)
+# and the fake DNS server (dnsfake.py).
+#
+#   UPDPROBED=build/updprobed UPDPROBE=build/updprobe tests/e2e/longrun.sh
+#   tests/e2e/longrun.sh --long             the full 1,000-cycle soak
+#   tests/e2e/longrun.sh --parts 2,3,4      only some parts (or
+#                                           LONGRUN_PARTS="2 3 4")
+#
+# Parts:
+#   1  valgrind memcheck of updprobed ($VALGRIND_UPDPROBED, build/updprobed
+#      by default: valgrind does not mix with the sanitizers) over at
+#      least 50 probe cycles of 20 targets in every kind of fault, with
+#      ProbeNow SETs, a SIGHUP reload (and a broken one), an snmpd SIGKILL,
+#      a full walk; then SIGTERM: exit 0, no memcheck error, no definite
+#      or indirect leak, no descriptor of ours left open
+#   2  soak: 1,000 targets over 10 faults on 4 HTTP servers, interval 1 s,
+#      the faults rotating (SIGHUP) every 30 s; VmRSS and the number of
+#      open descriptors sampled every 3 s must be flat after the warm-up,
+#      every code must match its fault at the end.  The CI run stops when
+#      every target was probed $SOAK_CYCLES_CI (150) times; --long when
+#      every target was probed 1,000 times (about 17 minutes).  Then
+#      "fdlimit": under ulimit -n 1024 (a service's default), 400 targets
+#      timing out and 600 failing at once must show their own codes, not
+#      "Couldn't connect" for want of descriptors
+#   3  snmpd killed (SIGKILL) and restarted 20 times in a row: the table
+#      answers again each time (bound $RECONNECT_BOUND_MS), the agent's
+#      descriptors do not grow
+#   4  secrets: a unique password (in a mode-600 file) for Basic and
+#      Digest, right and wrong, never shows in updprobed's log (-D), the
+#      notifications, a walk of UPDPROBE-MIB, /proc/PID/cmdline or
+#      environ, the CLI's trace, -v and --json output; no "Authorization:"
+#      either; a password file open to group or others is refused (CLI 64,
+#      daemon 78 with FILE:LINE:), so are password= and user:pw@ in a URL
+#
+# Prints "ok - ..." / "not ok - ..." per check, then "N passed, N failed";
+# exits 1 if anything failed, including a tool or server that is missing
+# or does not start.  Lines starting with "#" are information (figures).
+
+# SC2317: functions run through wait_for; SC2153: HTTP_PORT, DNS_PORT and
+# the like come from lib.sh and snmplib.sh.
+# shellcheck disable=SC2317,SC2153
+
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+
+usage() {
+	sed -n '2,/^$/s/^# \{0,1\}//p' "$0"
+	exit "$1"
+}
+
+PARTS=${LONGRUN_PARTS:-1,2,3,4}
+LONG=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--long) LONG=1 ;;
+	--parts) PARTS=${2:-}; shift ;;
+	--parts=*) PARTS=${1#--parts=} ;;
+	-h | --help) usage 0 ;;
+	*) echo "longrun.sh: unknown argument $1" >&2; usage 64 >&2 ;;
+	esac
+	shift
+done
+PARTS=${PARTS// /,}
+want_part() { [[ ",$PARTS," == *",$1,"* ]]; }
+
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$HERE/../lib.sh"
+
+UPDPROBED=${UPDPROBED:-$ROOT/build/updprobed}
+UPDPROBE=${UPDPROBE:-$ROOT/build/updprobe}
+# Part 1 always runs the plain build: valgrind and ASan do not mix.
+VALGRIND_UPDPROBED=${VALGRIND_UPDPROBED:-$ROOT/build/updprobed}
+VALGRIND=${VALGRIND:-valgrind}
+VALGRIND_SUPP=$HERE/valgrind.supp
+
+# Part 1: probe cycles of the valgrind run (each target probed this often,
+# on average) and its targets.
+VG_CYCLES=50
+VG_TARGETS=20
+# Part 2: cycles (probes of every target) of the CI soak and of --long.
+SOAK_CYCLES_CI=${SOAK_CYCLES_CI:-150}
+SOAK_CYCLES_LONG=1000
+SOAK_TARGETS=${SOAK_TARGETS:-1000}
+SOAK_SERVERS=4
+SOAK_SAMPLE_S=3
+SOAK_ROTATE_S=30
+# Samples of the first WARMUP seconds are not judged.
+SOAK_WARMUP_S=30
+# Flat: the last half of the samples against the first half after the
+# warm-up.  VmRSS moves in steps of a few MB with the load (more probes in
+# flight when the machine is busy, malloc's high-water mark), so medians
+# are compared, with 10 % or 4 MB of slack; a leak of 60 bytes a probe is
+# 4.5 MB between the halves of the CI soak, 30 MB in the --long one.
+RSS_TOLERANCE_PCT=10
+RSS_SLACK_KB=4096
+FD_TOLERANCE=4
+# Part 3.
+RESTARTS=20
+RECONNECT_BOUND_MS=5000
+# Exit statuses.
+EX_USAGE=64
+EX_CONFIG=78
+
+PASSED=0
+FAILED=0
+T_START=$(date +%s)
+
+ok() {
+	PASSED=$((PASSED + 1))
+	echo "ok - $1"
+}
+
+not_ok() {
+	FAILED=$((FAILED + 1))
+	echo "not ok - $1"
+}
+
+# check CONDITION-STATUS DESCRIPTION EVIDENCE
+check() {
+	if [ "$1" -eq 0 ]; then
+		ok "$2"
+	else
+		not_ok "$2 ($3)"
+	fi
+}
+
+finish() {
+	echo "# total time $(($(date +%s) - T_START)) s"
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+	exit $?
+}
+
+bail_out() {
+	not_ok "$1"
+	finish
+}
+
+squash() {
+	tr '\n' ' ' | cut -c 1-700
+}
+
+log_lines() {
+	if [ -f "$UPDPROBED_LOG" ]; then
+		wc -l <"$UPDPROBED_LOG"
+	else
+		echo 0
+	fi
+}
+
+# The log lines written since line $1.
+log_since() {
+	tail -n +"$(($1 + 1))" "$UPDPROBED_LOG" 2>/dev/null
+}
+
+rss_kb() {	# PID
+	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+nfds() {	# PID
+	# shellcheck disable=SC2012 # counting names, not parsing them
+	ls "/proc/$1/fd" 2>/dev/null | wc -l
+}
+
+# fd_kinds PID: what its descriptors are, counted ("3 socket ...").
+fd_kinds() {
+	local f
+	for f in "/proc/$1/fd/"*; do
+		readlink "$f"
+	done 2>/dev/null | sed 's/:\[[0-9]*\]$//' | sort | uniq -c | squash
+}
+
+# nonsock_fds PID: its descriptors that are not sockets.
+nonsock_fds() {
+	local f n=0
+	for f in "/proc/$1/fd/"*; do
+		case $(readlink "$f" 2>/dev/null) in
+		socket:*) ;;
+		*) n=$((n + 1)) ;;
+		esac
+	done
+	echo "$n"
+}
+
+# tcp_states PID: its TCP sockets by state ("300 ESTAB 5 CLOSE-WAIT").
+tcp_states() {
+	command -v ss >/dev/null 2>&1 || { echo "(no ss)"; return; }
+	ss -tanp 2>/dev/null | grep "pid=$1," | awk '{ print $1 }' | sort |
+	    uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }'
+	echo
+}
+
+probes_run() {
+	snmp_get_oid UPDPROBE-MIB::updprobeProbesRun.0
+}
+
+# stop_daemon_slowly SECONDS: SIGTERM to updprobed, wait up to SECONDS
+# (valgrind's leak check takes a while), then SIGKILL.  Sets
+# UPDPROBED_STATUS (and SLOW_STOP_MS).  Polls instead of a watchdog
+# subshell (see the EXIT trap below).
+stop_daemon_slowly() {
+	local limit=$1 pid=$UPDPROBED_PID t0 i state
+	[ -n "$pid" ] || return 0
+	t0=$(now_ms)
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < limit * 10; i++)); do
+		state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)
+		[ -z "$state" ] || [ "$state" = Z ] && break
+		sleep 0.1
+	done
+	if [ -n "$state" ] && [ "$state" != Z ]; then
+		echo "longrun.sh: PID $pid ignored SIGTERM for $limit s: SIGKILL" >&2
+		kill -s KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	UPDPROBED_STATUS=$?
+	SLOW_STOP_MS=$(($(now_ms) - t0))
+	UPDPROBED_PID=
+}
+
+# restart_snmpd_kill: restart_snmpd -9, its messages (and the shell's
+# notices about the killed job) into $TEST_TMP/restart.err.
+restart_snmpd_kill() {
+	restart_snmpd -9 2>"$TEST_TMP/restart.err"
+}
+
+# log_has LINE PATTERN: the log since LINE has PATTERN (grep -E).
+log_has() {
+	log_since "$1" | grep -qE "$2"
+}
+
+# Sanitizer reports in updprobed's log since line $1.
+sanitizer_reports() {
+	log_since "$1" | grep -E "ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|Undefined|Leak)" | head -n 5
+}
+
+# ---------------------------------------------------------------------------
+# Set-up.
+
+# shellcheck source=SCRIPTDIR/../snmplib.sh
+. "$HERE/../snmplib.sh" ||
+    bail_out "the SNMP tools and MIBs for the tests (tests/snmplib.sh, see above)"
+
+# Only this shell cleans up.  snmplib_kill's watchdog subshell is often
+# killed (by snmplib_kill itself, when the process it watches is already
+# gone, as after SIGKILL) before bash has reset the traps it inherited; it
+# then runs the inherited EXIT trap: it would stop every server and remove
+# $TEST_TMP under our feet (seen with 20 "restart_snmpd -9" in a row).
+LONGRUN_PID=$BASHPID
+eval "_lr_prev_exit=($(trap -p EXIT))"
+_LR_EXIT_CMD=${_lr_prev_exit[2]:-:}
+_lr_exit() {
+	[ "$BASHPID" = "$LONGRUN_PID" ] || return 0
+	eval "$_LR_EXIT_CMD"
+}
+trap _lr_exit EXIT
+
+[ -x "$UPDPROBED" ] ||
+    bail_out "the daemon $UPDPROBED is not an executable file (make)"
+if want_part 4 && [ ! -x "$UPDPROBE" ]; then
+	bail_out "the CLI $UPDPROBE is not an executable file (make)"
+fi
+start_httpfault || bail_out "start the HTTP update server (tests/servers/httpfault.py)"
+start_dnsfake || bail_out "start the DNS server (tests/servers/dnsfake.py)"
+start_snmptrapd || bail_out "start snmptrapd (see above)"
+start_snmpd || bail_out "start snmpd as AgentX master (see above)"
+H="http://127.0.0.1:$HTTP_PORT"
+CLOSED_PORT=$(free_port tcp)
+echo "# updprobed $UPDPROBED; HTTP on $HTTP_PORT, DNS on $DNS_PORT," \
+    "snmpd on $SNMP_PORT, snmptrapd on $TRAP_PORT; parts $PARTS;" \
+    "logs in $TEST_TMP"
+
+umask 077
+printf '%s\n' s3cret >"$TEST_TMP/pw-s3cret"	# httpfault.py's password
+chmod 600 "$TEST_TMP/pw-s3cret"
+umask 022
+
+# An empty configuration: no target (the baseline of parts 2 and 3).
+cat >"$TEST_TMP/empty.conf" <<EOF
+agentxPingInterval 1
+interval 1
+EOF
+
+# ===========================================================================
+# 1. valgrind memcheck.
+
+# vg_line KIND NAME: a target line for one kind of fault.
+vg_line() {
+	local kind=$1 name=$2
+	case $kind in
+	closed) echo "target $name http://127.0.0.1:$CLOSED_PORT/good/" ;;
+	nx) echo "target $name http://fw.nx.test:$HTTP_PORT/good/" ;;
+	dns-ok) echo "target $name http://fw.ok.test:$HTTP_PORT/good/" ;;
+	auth-ok) echo "target $name $H/auth-basic/ user=m3 passwordFile=$TEST_TMP/pw-s3cret" ;;
+	digest-ok) echo "target $name $H/auth-digest/ user=m3 passwordFile=$TEST_TMP/pw-s3cret" ;;
+	*) echo "target $name $H/$kind/" ;;
+	esac
+}
+
+VG_KINDS=(good missing-dirfile auth-basic dirfile-html syntax-section
+	fw-html nx closed dns-ok auth-ok digest-ok status-500 missing-gw
+	slow-headers redirect-loop fw-empty big-declared case dirfile-binary
+	fw-short)
+
+vg_conf() {	# PHASE (0: first, 1: after the reload, 2: broken)
+	local i kind
+	{
+		echo "# longrun part 1: valgrind"
+		echo "agentxPingInterval 1"
+		echo "interval 1"
+		echo "timeout 1"
+		echo "maxSize 8M"
+		echo "dnsServer 127.0.0.1:$DNS_PORT"
+		for ((i = 0; i < VG_TARGETS; i++)); do
+			kind=${VG_KINDS[$((i % ${#VG_KINDS[@]}))]}
+			if [ "$1" -ge 1 ]; then
+				# The reload: v00 and v01 swap faults, v02 goes,
+				# v20 comes.
+				case $i in
+				0) kind=${VG_KINDS[1]} ;;
+				1) kind=${VG_KINDS[0]} ;;
+				2) continue ;;
+				esac
+			fi
+			vg_line "$kind" "$(printf 'v%02d' "$i")"
+		done
+		if [ "$1" -ge 1 ]; then
+			vg_line good v20
+		fi
+		if [ "$1" -eq 2 ]; then
+			echo "target broken ftp://127.0.0.1/good/"
+		fi
+	} >"$TEST_TMP/vg.conf.new" && mv -f "$TEST_TMP/vg.conf.new" "$TEST_TMP/vg.conf"
+}
+
+part1() {
+	local vglog=$TEST_TMP/valgrind.log wrapper=$TEST_TMP/vg-updprobed
+	local supp="" line0 t0 ms n want rc es leaks fdleaks walk
+
+	if ! command -v "$VALGRIND" >/dev/null 2>&1; then
+		not_ok "valgrind: $VALGRIND is installed (Debian: apt-get install valgrind)"
+		return
+	fi
+	if [ ! -x "$VALGRIND_UPDPROBED" ]; then
+		not_ok "valgrind: $VALGRIND_UPDPROBED is an executable file (make)"
+		return
+	fi
+	if nm -D "$VALGRIND_UPDPROBED" 2>/dev/null | grep -q __asan_init; then
+		not_ok "valgrind: $VALGRIND_UPDPROBED is not a sanitizer build (set VALGRIND_UPDPROBED=build/updprobed)"
+		return
+	fi
+	[ -f "$VALGRIND_SUPP" ] && supp="--suppressions=$VALGRIND_SUPP"
+	cat >"$wrapper" <<EOF
+#!/bin/sh
+exec "$VALGRIND" --tool=memcheck --leak-check=full \\
+    --show-leak-kinds=definite,indirect \\
+    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \\
+    --track-fds=yes --num-callers=30 $supp \\
+    --log-file="$vglog" "$VALGRIND_UPDPROBED" "\$@"
+EOF
+	chmod 755 "$wrapper"
+	vg_conf 0
+	line0=$(log_lines)
+	if ! UPDPROBED=$wrapper start_updprobed "$TEST_TMP/vg.conf"; then
+		not_ok "valgrind: start updprobed under valgrind (see above; valgrind log: $(tail -n 5 "$vglog" 2>/dev/null | squash))"
+		return
+	fi
+	VG_PID=$UPDPROBED_PID
+	t0=$(now_ms)
+	if ! wait_for -t 60 probed_or_gone v00 || ! updprobed_alive; then
+		not_ok "valgrind: the table answers within 60 s under valgrind (GET: $(snmp_get updprobeTargetCode v00 | squash); log: $(log_since "$line0" | tail -n 5 | squash))"
+		stop_daemon_slowly 120
+		return
+	fi
+	echo "# valgrind: $VALGRIND_UPDPROBED under $("$VALGRIND" --version); first result after $(($(now_ms) - t0)) ms"
+	want=$((VG_CYCLES * VG_TARGETS))
+
+	# A third of the way: ProbeNow SETs (one maybe on a running probe).
+	wait_for -t 120 snmp_gt_scalar "$((want / 3))"
+	for n in v00 v00 v05 v07 v13; do
+		probe_now "$n" || not_ok "valgrind: SET ProbeNow.\"$n\""
+	done
+	# The reload: two targets change, one goes (maybe while probed), one
+	# comes.
+	vg_conf 1
+	kill -HUP "$VG_PID"
+	if wait_for -t 10 snmp_answers v20 &&
+	    ! snmp_answers v02 >/dev/null; then
+		ok "valgrind: SIGHUP reload (v00/v01 changed, v02 removed, v20 added)"
+	else
+		not_ok "valgrind: SIGHUP reload (v20: $(snmp_get updprobeTargetCode v20 | squash); v02: $(snmp_get updprobeTargetCode v02 | squash))"
+	fi
+	# Two thirds: snmpd goes away hard, a broken reload, more SETs.
+	wait_for -t 120 snmp_gt_scalar "$((2 * want / 3))"
+	restart_snmpd_kill ||
+	    not_ok "valgrind: restart snmpd after SIGKILL ($(squash <"$TEST_TMP/restart.err"))"
+	wait_for -t 10 snmp_answers v00 ||
+	    not_ok "valgrind: the table answers within 10 s of an snmpd SIGKILL and restart"
+	vg_conf 2
+	kill -HUP "$VG_PID"
+	if wait_for -t 10 log_has "$line0" "the running configuration is kept"; then
+		ok "valgrind: a broken reload (SIGHUP) is logged and the running configuration kept"
+	else
+		not_ok "valgrind: a broken reload is logged and refused (log: $(log_since "$line0" | tail -n 4 | squash))"
+	fi
+	vg_conf 1
+	for n in v03 v08 v20; do
+		probe_now "$n" || not_ok "valgrind: SET ProbeNow.\"$n\""
+	done
+
+	if wait_for -t 180 snmp_gt_scalar "$want"; then
+		:
+	fi
+	n=$(probes_run)
+	ms=$(($(now_ms) - t0))
+	walk=$(snmpbulkwalk -v2c -c "$SNMP_READ_COMMUNITY" -t 5 -r 1 -Cr25 -Os -Oq \
+	    "$SNMP_AGENT" UPDPROBE-MIB::updprobeTargetProbes 2>&1)
+	read -r pmin pmax <<<"$(printf '%s\n' "$walk" | awk '
+	    /^updprobeTargetProbes\./ { v = $2 + 0; if (min == "" || v < min) min = v; if (v > max) max = v }
+	    END { print (min == "" ? 0 : min), max + 0 }')"
+	check "$([[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge "$want" ]; echo $?)" \
+	    "valgrind: $n probes run (updprobeProbesRun.0) in $((ms / 1000)) s: at least $VG_CYCLES cycles x $VG_TARGETS targets = $want (per target $pmin to $pmax: fewer for the timeout and the target added by the reload)" \
+	    "only $n probes"
+	# A full walk of the subtree (every column's GET path), then stop.
+	snmpwalk -v2c -c "$SNMP_READ_COMMUNITY" -t 5 -r 1 "$SNMP_AGENT" \
+	    "$UPDPROBE_ARC" >"$TEST_TMP/vg-walk.txt" 2>&1
+	check "$?" "valgrind: a full walk of UPDPROBE-MIB ($(wc -l <"$TEST_TMP/vg-walk.txt") lines)" \
+	    "$(tail -n 3 "$TEST_TMP/vg-walk.txt" | squash)"
+
+	stop_daemon_slowly 180
+	rc=$UPDPROBED_STATUS
+	check "$([ "$rc" -eq 0 ]; echo $?)" \
+	    "valgrind: updprobed exits with status 0 on SIGTERM ($SLOW_STOP_MS ms with the leak check)" \
+	    "exit status $rc (99: valgrind found errors); $(grep -E 'ERROR SUMMARY|definitely|indirectly' "$vglog" | squash)"
+	es=$(grep -E "ERROR SUMMARY: [0-9]+" "$vglog" | tail -n 1)
+	check "$([[ "$es" == *"ERROR SUMMARY: 0 errors"* ]]; echo $?)" \
+	    "valgrind: no memcheck error (${es#==*== })" \
+	    "$es; first errors: $(grep -A 12 -m 2 -E '^==[0-9]+== (Invalid|Conditional|Use of|Syscall|Mismatched|Source and destination|Argument)' "$vglog" | squash)"
+	leaks=$(grep -E "(definitely|indirectly) lost: [1-9]" "$vglog")
+	echo "# valgrind: $(grep -E '^==[0-9]+== +(definitely lost|indirectly lost|possibly lost|still reachable|suppressed):' "$vglog" | sed 's/^==[0-9]*== *//' | tr -s ' ' | paste -sd ';' -)"
+	check "$([ -z "$leaks" ] && grep -q "definitely lost: 0 bytes\|no leaks are possible" "$vglog"; echo $?)" \
+	    "valgrind: no definitely or indirectly lost memory" \
+	    "$(printf '%s' "$leaks" | squash); first loss record: $(grep -A 25 -m 1 'are definitely lost\|are indirectly lost' "$vglog" | squash)"
+	# Descriptors still open at exit that were not inherited: ours.
+	fdleaks=$(awk '
+	    /== Open / { if (blk != "" && !inh) print blk; blk = $0; inh = 0; next }
+	    /<inherited from parent>/ { inh = 1 }
+	    /^==[0-9]+== *$/ { if (blk != "" && !inh) print blk; blk = ""; next }
+	    blk != "" { blk = blk " | " $0 }
+	    END { if (blk != "" && !inh) print blk }' "$vglog")
+	check "$([ -z "$fdleaks" ]; echo $?)" \
+	    "valgrind: no descriptor opened by updprobed is left open at exit ($(grep -o 'FILE DESCRIPTORS: .*' "$vglog"))" \
+	    "$(printf '%s' "$fdleaks" | squash)"
+}
+
+# probed_or_gone NAME: the target was probed, or updprobed is not running.
+probed_or_gone() {
+	! updprobed_alive || snmp_probed "$1"
+}
+
+# snmp_gt_scalar N: updprobeProbesRun.0 is at least N.
+snmp_gt_scalar() {
+	local v
+	v=$(probes_run) || return 1
+	[[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge "$1" ]
+}
+
+# ===========================================================================
+# 2. Soak.
+
+# The faults a soak target rotates through: kind and the code it must show.
+SOAK_KINDS=(good missing-dirfile dirfile-html syntax-section fw-html
+	auth-ok auth-basic slow-headers closed nx)
+declare -A SOAK_CODE=([good]=0 [missing-dirfile]=3 [dirfile-html]=10
+	[syntax-section]=9 [fw-html]=7 [auth-ok]=0 [auth-basic]=12
+	[slow-headers]=5 [closed]=2 [nx]=11)
+SOAK_PORTS=()
+
+start_soak_servers() {
+	local s pid
+	for ((s = 0; s < SOAK_SERVERS; s++)); do
+		rm -f "$TEST_TMP/soak$s.port"
+		# Their request logs would be hundreds of MB: dropped.
+		"$PYTHON" "$SERVERS_DIR/httpfault.py" --port 0 \
+		    --port-file "$TEST_TMP/soak$s.port" </dev/null \
+		    >/dev/null 2>"$TEST_TMP/soak$s.err" &
+		pid=$!
+		snmplib_track "$pid"
+		if ! wait_for -t 5 test -s "$TEST_TMP/soak$s.port"; then
+			echo "soak HTTP server $s did not start: $(cat "$TEST_TMP/soak$s.err")" >&2
+			return 1
+		fi
+		SOAK_PORTS+=("$(cat "$TEST_TMP/soak$s.port")")
+	done
+}
+
+# Target tNNNN has the fault SOAK_KINDS[(NNNN + rotation) % 10], on HTTP
+# server (NNNN / 10) % SOAK_SERVERS.
+soak_conf() {	# ROTATION
+	local i kind port base
+	{
+		echo "# longrun part 2: soak, rotation $1"
+		echo "agentxPingInterval 1"
+		echo "interval 1"
+		echo "timeout 2"
+		echo "dnsServer 127.0.0.1:$DNS_PORT"
+		for ((i = 0; i < SOAK_TARGETS; i++)); do
+			kind=${SOAK_KINDS[$(((i + $1) % ${#SOAK_KINDS[@]}))]}
+			port=${SOAK_PORTS[$(((i / ${#SOAK_KINDS[@]}) % SOAK_SERVERS))]}
+			base="http://127.0.0.1:$port"
+			printf 'target t%04d ' "$i"
+			case $kind in
+			closed) echo "http://127.0.0.1:$CLOSED_PORT/good/" ;;
+			nx) echo "http://fw.nx.test:$port/good/" ;;
+			auth-ok) echo "$base/auth-basic/ user=m3 passwordFile=$TEST_TMP/pw-s3cret" ;;
+			slow-headers) echo "$base/slow-headers/ timeout=1" ;;
+			*) echo "$base/$kind/" ;;
+			esac
+		done
+	} >"$TEST_TMP/soak.conf.new" &&
+	    mv -f "$TEST_TMP/soak.conf.new" "$TEST_TMP/soak.conf"
+}
+
+# walk_column COLUMN FILE: "tNNNN VALUE" lines.
+walk_column() {
+	snmpbulkwalk -v2c -c "$SNMP_READ_COMMUNITY" -t 5 -r 1 -Cr50 -Os -Oq \
+	    -Oe "$SNMP_AGENT" "UPDPROBE-MIB::$1" 2>&1 |
+	    sed -n 's/^[A-Za-z]*\."\([^"]*\)" \(.*\)$/\1 \2/p' >"$2"
+}
+
+# min_probes: the fewest probes of any soak target (0 if a row is missing).
+min_probes() {
+	walk_column updprobeTargetProbes "$TEST_TMP/soak-probes.txt"
+	awk -v n="$SOAK_TARGETS" '
+	    { c++; v = $2 + 0; if (min == "" || v < min) min = v; if (v > max) max = v }
+	    END { if (c < n) min = 0; print (min == "" ? 0 : min), max + 0, c + 0 }' \
+	    "$TEST_TMP/soak-probes.txt"
+}
+
+# series_stats FILE COLUMN FROM TO: "min median max" of a column of the
+# samples file ("seconds rss fds probes") for FROM <= seconds < TO.
+series_stats() {
+	awk -v c="$2" -v from="$3" -v to="$4" '
+	    $1 >= from && $1 < to { print $c }' "$1" | sort -n | awk '
+	    { v[NR] = $1 }
+	    END { if (NR == 0) { print "0 0 0"; exit }
+	          print v[1], v[int((NR + 1) / 2)], v[NR] }'
+}
+
+# soak_flat SAMPLES ELAPSED: VmRSS and descriptors of the last half of the
+# samples against the first half after the warm-up.
+soak_flat() {
+	local samples=$1 elapsed=$2 mid end warm last rss_tol fd_tol
+	local w_rss_min w_rss_med w_rss l_rss_min l_rss_med l_rss
+	local w_fds_min w_fds_med w_fds l_fds_min l_fds_med l_fds
+	mid=$(((SOAK_WARMUP_S + elapsed) / 2))
+	end=$((elapsed + 1))
+	read -r w_rss_min w_rss_med w_rss <<<"$(series_stats "$samples" 2 "$SOAK_WARMUP_S" "$mid")"
+	read -r l_rss_min l_rss_med l_rss <<<"$(series_stats "$samples" 2 "$mid" "$end")"
+	read -r w_fds_min w_fds_med w_fds <<<"$(series_stats "$samples" 3 "$SOAK_WARMUP_S" "$mid")"
+	read -r l_fds_min l_fds_med l_fds <<<"$(series_stats "$samples" 3 "$mid" "$end")"
+	warm=$(awk -v w="$SOAK_WARMUP_S" '$1 >= w { print "VmRSS " $2 " kB, " $3 " descriptors"; exit }' "$samples")
+	last=$(tail -n 1 "$samples" | awk '{ print "VmRSS " $2 " kB, " $3 " descriptors" }')
+	echo "# soak: $(wc -l <"$samples") samples; warm-up end ($SOAK_WARMUP_S s): $warm; end ($elapsed s): $last"
+	echo "# soak: VmRSS kB min/median/max: ${SOAK_WARMUP_S}-$mid s $w_rss_min/$w_rss_med/$w_rss, $mid-$elapsed s $l_rss_min/$l_rss_med/$l_rss"
+	echo "# soak: descriptors min/median/max: ${SOAK_WARMUP_S}-$mid s $w_fds_min/$w_fds_med/$w_fds, $mid-$elapsed s $l_fds_min/$l_fds_med/$l_fds"
+	rss_tol=$((w_rss_med * RSS_TOLERANCE_PCT / 100))
+	[ "$rss_tol" -lt "$RSS_SLACK_KB" ] && rss_tol=$RSS_SLACK_KB
+	check "$([ "$l_rss_med" -gt 0 ] && [ "$l_rss_med" -le $((w_rss_med + rss_tol)) ]; echo $?)" \
+	    "soak: VmRSS is flat after the warm-up (median $w_rss_med kB in the first half, $l_rss_med kB in the last; max $w_rss -> $l_rss kB)" \
+	    "the last half's median is more than $rss_tol kB above the first half's"
+	# Descriptors come and go with the probes in flight and with
+	# libcurl's cache of idle connections (up to 4 per transfer running at
+	# once: hundreds here): the floor and the median must not climb by
+	# more than 10 % (or FD_TOLERANCE).  A leak of one descriptor per
+	# 1,000 probes is 75 between the halves of the CI soak.
+	fd_tol=$((w_fds_med / 10 > FD_TOLERANCE ? w_fds_med / 10 : FD_TOLERANCE))
+	check "$([ "$l_fds" -gt 0 ] && [ "$l_fds_min" -le $((w_fds_min + fd_tol)) ] && [ "$l_fds_med" -le $((w_fds_med + fd_tol)) ]; echo $?)" \
+	    "soak: open descriptors are flat after the warm-up (floor $w_fds_min -> $l_fds_min, median $w_fds_med -> $l_fds_med, max $w_fds -> $l_fds)" \
+	    "tolerance: +$fd_tol"
+}
+
+part2() {
+	local cycles line0 t0 now el rot=0 next_rot samples=$TEST_TMP/soak-samples.txt
+	local b_rss b_fds pid n0 n1 elapsed pmin pmax rows last_rot_t rc
+	local limit q_rss q_fds q_other b_other next_walk
+	local bad total
+
+	cycles=$SOAK_CYCLES_CI
+	[ "$LONG" = 1 ] && cycles=$SOAK_CYCLES_LONG
+	if ! start_soak_servers; then
+		not_ok "soak: start $SOAK_SERVERS HTTP servers (see above)"
+		return
+	fi
+	echo "# soak: $SOAK_TARGETS targets, interval 1 s, ${#SOAK_KINDS[@]} faults (${SOAK_KINDS[*]}) rotating every $SOAK_ROTATE_S s, HTTP servers on ${SOAK_PORTS[*]}; until every target was probed $cycles times"
+	line0=$(log_lines)
+	# Started with no target: the baseline; then SIGHUPs load the soak.
+	cp "$TEST_TMP/empty.conf" "$TEST_TMP/soak.conf"
+	if ! start_updprobed "$TEST_TMP/soak.conf"; then
+		not_ok "soak: start updprobed (see above)"
+		return
+	fi
+	pid=$UPDPROBED_PID
+	if ! wait_for -t 15 snmp_gt_scalar 0; then
+		not_ok "soak: updprobed registers within 15 s ($(probes_run | squash))"
+		stop_updprobed
+		return
+	fi
+	sleep 1
+	b_rss=$(rss_kb "$pid")
+	b_fds=$(nfds "$pid")
+	b_other=$(nonsock_fds "$pid")
+	echo "# soak: before (registered, no target): VmRSS $b_rss kB, $b_fds descriptors ($(fd_kinds "$pid"))"
+
+	soak_conf 0
+	n0=$(probes_run)
+	kill -HUP "$pid"
+	t0=$(date +%s)
+	if ! wait_for -t 20 snmp_is_scalar updprobeTargetCount.0 "$SOAK_TARGETS"; then
+		not_ok "soak: SIGHUP loads the $SOAK_TARGETS targets within 20 s (updprobeTargetCount.0: $(snmp_get_oid UPDPROBE-MIB::updprobeTargetCount.0 | squash); log: $(log_since "$line0" | tail -n 4 | squash))"
+		stop_updprobed
+		return
+	fi
+	next_rot=$((t0 + SOAK_ROTATE_S))
+	last_rot_t=$t0
+	next_walk=$((t0 + 10))
+	# Generous: the CI machine may be slower than this one (1,000 probes/s).
+	limit=$((cycles * 2 + 60))
+	: >"$samples"
+	pmin=0 pmax=0 rows=0
+	while :; do
+		sleep "$SOAK_SAMPLE_S"
+		now=$(date +%s)
+		el=$((now - t0))
+		if ! updprobed_alive; then
+			not_ok "soak: updprobed still runs after $el s (log: $(log_since "$line0" | tail -n 8 | squash))"
+			UPDPROBED_PID=
+			return
+		fi
+		echo "$el $(rss_kb "$pid") $(nfds "$pid") $(probes_run)" >>"$samples"
+		if [ "$now" -ge "$next_walk" ]; then
+			read -r pmin pmax rows <<<"$(min_probes)"
+			next_walk=$((now + 10))
+			echo "# soak: $el s: $(tail -n 1 "$samples" | awk '{ printf "VmRSS %s kB, %s descriptors, %s probes", $2, $3, $4 }'), per target $pmin to $pmax"
+			# Done: every target probed often enough, and at
+			# least 10 s since the last rotation (for the codes).
+			if [ "$pmin" -ge "$cycles" ] && [ $((now - last_rot_t)) -ge 10 ]; then
+				break
+			fi
+		fi
+		if [ "$el" -ge "$limit" ]; then
+			not_ok "soak: every target probed $cycles times within $limit s (after $el s: per target $pmin to $pmax, $rows rows)"
+			break
+		fi
+		if [ "$now" -ge "$next_rot" ]; then
+			rot=$((rot + 1))
+			soak_conf "$rot"
+			kill -HUP "$pid"
+			next_rot=$((now + SOAK_ROTATE_S))
+			last_rot_t=$now
+		fi
+	done
+	elapsed=$(($(date +%s) - t0))
+	n1=$(probes_run)
+	read -r pmin pmax rows <<<"$(min_probes)"
+	total=$((n1 - n0))
+	check "$([ "$pmin" -ge "$cycles" ]; echo $?)" \
+	    "soak: $total probes in $elapsed s ($((total / (elapsed > 0 ? elapsed : 1))) probes/s, $((total / SOAK_TARGETS)) cycles of $SOAK_TARGETS targets, $rot rotations): every target probed $pmin to $pmax times (at least $cycles)" \
+	    "$rows rows"
+
+	# The codes match the faults of the last rotation.
+	walk_column updprobeTargetCode "$TEST_TMP/soak-codes.txt"
+	bad=$(awk '{ print $1, $2 }' "$TEST_TMP/soak-codes.txt" | while read -r name code; do
+		i=$((10#${name#t}))
+		kind=${SOAK_KINDS[$(((i + rot) % ${#SOAK_KINDS[@]}))]}
+		[ "$code" = "${SOAK_CODE[$kind]}" ] || echo "$name($kind)=$code"
+	done)
+	n=$(wc -l <"$TEST_TMP/soak-codes.txt")
+	check "$([ -z "$bad" ] && [ "$n" -eq "$SOAK_TARGETS" ]; echo $?)" \
+	    "soak: after the last rotation all $n codes match their faults ($(awk '{ print $2 }' "$TEST_TMP/soak-codes.txt" | sort -n | uniq -c | awk '{ printf "%s", (NR > 1 ? ", " : "") $1 " x code " $2 }'))" \
+	    "$(printf '%s\n' "$bad" | grep -c .) wrong: $(printf '%s' "$bad" | head -n 20 | squash)"
+
+	# Flat after the warm-up: last half against the first half.
+	if [ "$(awk -v w="$SOAK_WARMUP_S" '$1 >= w' "$samples" | wc -l)" -lt 6 ]; then
+		not_ok "soak: at least 6 samples after the $SOAK_WARMUP_S s warm-up to judge VmRSS and descriptors (the soak ran $elapsed s: more cycles)"
+	else
+		soak_flat "$samples" "$elapsed"
+	fi
+
+	# Quiet: every target removed; back to the baseline (give or take
+	# connections libcurl keeps for reuse).
+	cp "$TEST_TMP/empty.conf" "$TEST_TMP/soak.conf"
+	kill -HUP "$pid"
+	wait_for -t 10 snmp_is_scalar updprobeTargetCount.0 0
+	sleep 3
+	q_rss=$(rss_kb "$pid")
+	q_fds=$(nfds "$pid")
+	q_other=$(nonsock_fds "$pid")
+	echo "# soak: after (every target removed, 3 s later): VmRSS $q_rss kB (before: $b_rss kB), $q_fds descriptors (before: $b_fds): $(fd_kinds "$pid")"
+	# libcurl keeps idle connections for reuse (up to 4 per transfer
+	# it ran at once) until its next transfer: reported, not judged.
+	echo "# soak: TCP connections of updprobed now: $(tcp_states "$pid")"
+	check "$([ "$q_other" -le "$b_other" ]; echo $?)" \
+	    "soak: with every target removed, the descriptors other than sockets are back to $q_other ($b_other before the soak)" \
+	    "open: $(fd_kinds "$pid")"
+
+	stop_daemon_slowly 60
+	rc=$UPDPROBED_STATUS
+	check "$([ "$rc" -eq 0 ] && [ -z "$(sanitizer_reports "$line0")" ]; echo $?)" \
+	    "soak: updprobed exits with status 0 on SIGTERM, no sanitizer report" \
+	    "exit status $rc; $(sanitizer_reports "$line0" | squash); log: $(log_since "$line0" | tail -n 5 | squash)"
+}
+
+# The descriptor limit of a service (systemd's default soft LimitNOFILE;
+# dist/updprobed.service sets none) and of a login shell.
+SERVICE_NOFILE=1024
+# Its load: targets whose probes time out (holding their connection for
+# the timeout) and targets that fail at once (404), interval 1 s.
+FDLIMIT_SLOW=400
+FDLIMIT_FAST=600
+FDLIMIT_RUN_S=25
+
+# part2_fdlimit: under "ulimit -n 1024", with maxProbes (256) probes in
+# flight, every code must still be the server's: no "Couldn't connect"
+# because the daemon ran out of descriptors.
+part2_fdlimit() {
+	local wrapper=$TEST_TMP/nofile-updprobed conf=$TEST_TMP/fdlimit.conf
+	local line0 pid i port k maxfds=0 f bad n rc
+	cat >"$wrapper" <<EOF
+#!/bin/sh
+ulimit -n $SERVICE_NOFILE || exit 70
+exec "$UPDPROBED" "\$@"
+EOF
+	chmod 755 "$wrapper"
+	{
+		echo "# longrun part 2: $SERVICE_NOFILE descriptors"
+		echo "agentxPingInterval 1"
+		echo "interval 1"
+		echo "timeout 2"
+		for ((i = 0; i < FDLIMIT_SLOW + FDLIMIT_FAST; i++)); do
+			port=${SOAK_PORTS[$((i % SOAK_SERVERS))]}
+			if [ "$i" -lt "$FDLIMIT_SLOW" ]; then
+				printf 'target f%04d http://127.0.0.1:%s/slow-headers/\n' "$i" "$port"
+			else
+				printf 'target f%04d http://127.0.0.1:%s/missing-dirfile/\n' "$i" "$port"
+			fi
+		done
+	} >"$conf"
+	line0=$(log_lines)
+	if ! UPDPROBED=$wrapper start_updprobed "$conf"; then
+		not_ok "fdlimit: start updprobed with ulimit -n $SERVICE_NOFILE (see above)"
+		return
+	fi
+	pid=$UPDPROBED_PID
+	for ((k = 0; k < FDLIMIT_RUN_S; k++)); do
+		sleep 1
+		f=$(nfds "$pid")
+		[ "${f:-0}" -gt "$maxfds" ] && maxfds=$f
+	done
+	echo "# fdlimit: $(probes_run) probes in $FDLIMIT_RUN_S s; at most $maxfds descriptors open (limit $(awk '/open files/ { print $4 }' "/proc/$pid/limits"))"
+	walk_column updprobeTargetCode "$TEST_TMP/fdlimit-codes.txt"
+	walk_column updprobeTargetDetail "$TEST_TMP/fdlimit-details.txt"
+	bad=$(awk -v slow="$FDLIMIT_SLOW" '{
+	    i = substr($1, 2) + 0; want = (i < slow) ? 5 : 3
+	    if ($2 != want) print $1 "=" $2 }' "$TEST_TMP/fdlimit-codes.txt")
+	n=$(wc -l <"$TEST_TMP/fdlimit-codes.txt")
+	check "$([ -z "$bad" ] && [ "$n" -eq $((FDLIMIT_SLOW + FDLIMIT_FAST)) ]; echo $?)" \
+	    "fdlimit: with ulimit -n $SERVICE_NOFILE and $FDLIMIT_SLOW timing-out targets, all $n codes are the servers' (want $FDLIMIT_SLOW x code 5, $FDLIMIT_FAST x code 3; got $(awk '{ print $2 }' "$TEST_TMP/fdlimit-codes.txt" | sort -n | uniq -c | awk '{ printf "%s%s x code %s", (NR > 1 ? ", " : ""), $1, $2 }'))" \
+	    "$(printf '%s\n' "$bad" | grep -c .) wrong, e.g. $(grep -v 'not delivered\|HTTP 404' "$TEST_TMP/fdlimit-details.txt" | head -n 2 | squash); at most $maxfds descriptors open"
+	stop_updprobed
+	rc=$UPDPROBED_STATUS
+	check "$([ "$rc" -eq 0 ] && [ -z "$(sanitizer_reports "$line0")" ]; echo $?)" \
+	    "fdlimit: updprobed exits with status 0 on SIGTERM, no sanitizer report" \
+	    "exit status $rc; $(sanitizer_reports "$line0" | squash)"
+}
+
+snmp_is_scalar() {	# NAME VALUE
+	[ "$(snmp_get_oid "UPDPROBE-MIB::$1")" = "$2" ]
+}
+
+# ===========================================================================
+# 3. snmpd killed and restarted, 20 times.
+
+part3() {
+	local line0 pid i t0 t1 up_ms ms fds0 fds rss0 times=() fdlist=() worst=0
+	local slow=0 grown=0 regs
+
+	cat >"$TEST_TMP/restart.conf" <<EOF
+# longrun part 3: snmpd restarts
+agentxPingInterval 1
+interval 3600
+timeout 2
+target r1 $H/good/
+target r2 $H/missing-dirfile/
+target r3 http://127.0.0.1:$CLOSED_PORT/good/
+EOF
+	line0=$(log_lines)
+	if ! start_updprobed "$TEST_TMP/restart.conf"; then
+		not_ok "restart: start updprobed (see above)"
+		return
+	fi
+	pid=$UPDPROBED_PID
+	if ! wait_for -t 15 all_probed r1 r2 r3; then
+		not_ok "restart: targets probed within 15 s (r1: $(snmp_get updprobeTargetCode r1 | squash))"
+		stop_updprobed
+		return
+	fi
+	sleep 1
+	fds0=$(nfds "$pid")
+	rss0=$(rss_kb "$pid")
+	for ((i = 1; i <= RESTARTS; i++)); do
+		t0=$(now_ms)
+		if ! restart_snmpd_kill; then
+			not_ok "restart: snmpd comes back after SIGKILL number $i ($(squash <"$TEST_TMP/restart.err"))"
+			break
+		fi
+		t1=$(now_ms)
+		up_ms=$((t1 - t0))
+		if wait_for -t 10 snmp_answers r1; then
+			ms=$(($(now_ms) - t1))
+		else
+			ms=99999
+		fi
+		sleep 0.2
+		fds=$(nfds "$pid")
+		times+=("$ms")
+		fdlist+=("$fds")
+		[ "$ms" -gt "$worst" ] && worst=$ms
+		[ "$ms" -gt "$RECONNECT_BOUND_MS" ] && slow=$((slow + 1))
+		[ "$fds" -gt "$fds0" ] && grown=$((grown + 1))
+		echo "# restart $i: snmpd killed and answering again in $up_ms ms; the table answers $ms ms later; updprobed has $fds descriptors"
+	done
+	check "$([ "${#times[@]}" -eq "$RESTARTS" ] && [ "$slow" -eq 0 ]; echo $?)" \
+	    "restart: after each of ${#times[@]} snmpd SIGKILLs the table answers again within $RECONNECT_BOUND_MS ms of snmpd (ms: ${times[*]}; worst $worst)" \
+	    "$slow slower than $RECONNECT_BOUND_MS ms (99999: not within 10 s); log: $(log_since "$line0" | tail -n 5 | squash)"
+	check "$([ "$grown" -eq 0 ] && [ "${#fdlist[@]}" -gt 0 ]; echo $?)" \
+	    "restart: updprobed's descriptors do not grow: $fds0 before, ${fdlist[*]:-none} after each restart" \
+	    "$grown restarts left more than $fds0; open: $(fd_kinds "$pid")"
+	echo "# restart: VmRSS $rss0 kB before, $(rss_kb "$pid") kB after $RESTARTS restarts"
+	regs=$(log_since "$line0" | grep -c "registered with the AgentX master")
+	check "$([ "$regs" -ge $((RESTARTS + 1)) ]; echo $?)" \
+	    "restart: updprobed logged $regs registrations (the first and one per restart)" \
+	    "want $((RESTARTS + 1))"
+	stop_updprobed
+	check "$([ "$UPDPROBED_STATUS" -eq 0 ] && [ -z "$(sanitizer_reports "$line0")" ]; echo $?)" \
+	    "restart: updprobed exits with status 0 on SIGTERM, no sanitizer report" \
+	    "exit status $UPDPROBED_STATUS; $(sanitizer_reports "$line0" | squash)"
+}
+
+all_probed() {		# NAME...
+	local n
+	for n in "$@"; do
+		snmp_probed "$n" || return 1
+	done
+}
+
+# ===========================================================================
+# 4. Secrets.
+
+# An httpfault.py whose auth-* folders expect $SECRET instead of s3cret
+# (handed over in the environment, not on its command line).
+start_secret_server() {
+	local pid
+	rm -f "$TEST_TMP/secret.port"
+	UPDPROBE_TEST_PASSWORD=$SECRET PYTHONDONTWRITEBYTECODE=1 "$PYTHON" -c '
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import httpfault
+httpfault.PASSWORD = os.environ.pop("UPDPROBE_TEST_PASSWORD")
+sys.argv = ["httpfault.py"] + sys.argv[2:]
+httpfault.main()' "$SERVERS_DIR" --port 0 --port-file "$TEST_TMP/secret.port" \
+	    </dev/null >>"$TEST_TMP/secret-http.log" 2>&1 &
+	pid=$!
+	snmplib_track "$pid"
+	wait_for -t 5 test -s "$TEST_TMP/secret.port" || return 1
+	SECRET_PORT=$(cat "$TEST_TMP/secret.port")
+}
+
+# leaks_in NAME FILE...: the lines of FILEs with the password (plain or in
+# a Basic header) or "Authorization:"; prints "NAME: line" for each.
+leaks_in() {
+	local name=$1
+	shift
+	grep -h -i -F -e "$SECRET" -e "$SECRET_B64" -e "$SECRET_B64_WRONG" \
+	    -e "$WRONG" -e "Authorization:" "$@" 2>/dev/null |
+	    head -n 3 | sed "s|^|$name: |"
+}
+
+# expect_refused DESCRIPTION STATUS PATTERN CMD...: CMD exits with STATUS,
+# its stderr matches PATTERN (grep -E) and shows no password.
+expect_refused() {
+	local desc=$1 want=$2 pat=$3 rc err problems=""
+	shift 3
+	timeout -k 2 10 "$@" </dev/null >"$TEST_TMP/refused.out" 2>"$TEST_TMP/refused.err"
+	rc=$?
+	err=$(cat "$TEST_TMP/refused.err" "$TEST_TMP/refused.out")
+	[ "$rc" -eq "$want" ] || problems="exit status $rc, want $want"
+	grep -qE -- "$pat" "$TEST_TMP/refused.err" ||
+	    problems="$problems${problems:+; }no \"$pat\" on stderr"
+	[ -z "$(leaks_in x "$TEST_TMP/refused.err" "$TEST_TMP/refused.out")" ] ||
+	    problems="$problems${problems:+; }the password is shown"
+	check "$([ -z "$problems" ]; echo $?)" "secrets: $desc" \
+	    "$problems; output: $(printf '%s' "$err" | squash)"
+}
+
+# daemon_refuses DESCRIPTION LINE CONFIG-TEXT PATTERN
+daemon_refuses() {
+	local conf=$TEST_TMP/secret-bad-$((++BAD_N)).conf
+	printf '%s\n' "$3" >"$conf"
+	expect_refused "$1: updprobed exits $EX_CONFIG with $(basename "$conf"):$2:" \
+	    "$EX_CONFIG" "$conf:$2: .*$4" env -u MIBS -u MIBDIRS -u SMIPATH \
+	    SNMP_PERSISTENT_DIR="$TEST_TMP/updprobed-persist" "$UPDPROBED" -f \
+	    -D -c "$conf" -x "unix:$TEST_TMP/no-master.sock"
+}
+
+part4() {
+	local line0 pid out rc f walkf problems cli_out=() n kind pw want
+	BAD_N=0
+	SECRET="Zq9-secret-$RANDOM$RANDOM"
+	WRONG="Wr0ng-secret-$RANDOM$RANDOM"
+	SECRET_B64=$(printf 'm3:%s' "$SECRET" | base64 -w0)
+	SECRET_B64_WRONG=$(printf 'm3:%s' "$WRONG" | base64 -w0)
+	if ! start_secret_server; then
+		not_ok "secrets: start an HTTP server expecting the test password (log: $(squash <"$TEST_TMP/secret-http.log"))"
+		return
+	fi
+	local S="http://127.0.0.1:$SECRET_PORT"
+	umask 077
+	printf '%s\n' "$SECRET" >"$TEST_TMP/pw-right"
+	printf '%s\n' "$WRONG" >"$TEST_TMP/pw-wrong"
+	printf '%s\n' "$SECRET" >"$TEST_TMP/pw-group"
+	printf '%s\n' "$SECRET" >"$TEST_TMP/pw-other"
+	umask 022
+	chmod 600 "$TEST_TMP/pw-right" "$TEST_TMP/pw-wrong"
+	chmod 640 "$TEST_TMP/pw-group"
+	chmod 604 "$TEST_TMP/pw-other"
+
+	# The daemon, with debug messages, and its notifications.
+	cat >"$TEST_TMP/secret.conf" <<EOF
+# longrun part 4: secrets
+interval 2
+timeout 2
+target basic-ok $S/auth-basic/ user=m3 passwordFile=$TEST_TMP/pw-right
+target basic-bad $S/auth-basic/ user=m3 passwordFile=$TEST_TMP/pw-wrong
+target digest-ok $S/auth-digest/ user=m3 passwordFile=$TEST_TMP/pw-right
+target digest-bad $S/auth-digest/ user=m3 passwordFile=$TEST_TMP/pw-wrong
+EOF
+	line0=$(log_lines)
+	if ! start_updprobed "$TEST_TMP/secret.conf" -D; then
+		not_ok "secrets: start updprobed -D (see above)"
+	else
+		pid=$UPDPROBED_PID
+		if wait_for -t 15 all_probed basic-ok basic-bad digest-ok digest-bad; then
+			probe_now basic-bad
+			probe_now digest-ok
+			kill -HUP "$pid"
+			sleep 3
+			problems=""
+			for t in basic-ok:0 basic-bad:12 digest-ok:0 digest-bad:12; do
+				n=$(snmp_get updprobeTargetCode "${t%%:*}")
+				[ "$n" = "${t#*:}" ] || problems="$problems ${t%%:*}=$n (want ${t#*:})"
+			done
+			check "$([ -z "$problems" ]; echo $?)" \
+			    "secrets: the right password is used (Basic and Digest: code 0), the wrong one refused (code 12)" \
+			    "$problems"
+			wait_trap 1 updprobeProblem basic-bad updprobeTargetCode=12
+			check "$?" "secrets: the wrong password's updprobeProblem (code 12) was captured by snmptrapd" \
+			    "captured: $(trap_lines basic-bad | squash)"
+		else
+			not_ok "secrets: the auth targets are probed within 15 s (log: $(log_since "$line0" | tail -n 5 | squash))"
+		fi
+		walkf=$TEST_TMP/secret-walk.txt
+		snmpwalk -v2c -c "$SNMP_READ_COMMUNITY" -t 5 -r 1 -Oa "$SNMP_AGENT" \
+		    "$UPDPROBE_ARC" >"$walkf" 2>&1
+		rc=$?
+		n=$(grep -c "basic-ok\|digest-bad" "$walkf")
+		out=$(leaks_in walk "$walkf")
+		check "$([ "$rc" -eq 0 ] && [ "$n" -gt 0 ] && [ -z "$out" ]; echo $?)" \
+		    "secrets: a full walk of UPDPROBE-MIB ($(wc -l <"$walkf") lines, strings as ASCII) shows no password" \
+		    "status $rc, $n rows of the auth targets; $(printf '%s' "$out" | squash)"
+		tr '\0' '\n' <"/proc/$pid/cmdline" >"$TEST_TMP/secret-cmdline.txt"
+		tr '\0' '\n' <"/proc/$pid/environ" >"$TEST_TMP/secret-environ.txt"
+		out=$(leaks_in cmdline "$TEST_TMP/secret-cmdline.txt" "$TEST_TMP/secret-environ.txt")
+		check "$([ -s "$TEST_TMP/secret-cmdline.txt" ] && [ -z "$out" ]; echo $?)" \
+		    "secrets: no password in /proc/PID/cmdline ($(squash <"$TEST_TMP/secret-cmdline.txt")) or environ" \
+		    "$(printf '%s' "$out" | squash)"
+		stop_updprobed
+		check "$([ "$UPDPROBED_STATUS" -eq 0 ] && [ -z "$(sanitizer_reports "$line0")" ]; echo $?)" \
+		    "secrets: updprobed exits with status 0 on SIGTERM, no sanitizer report" \
+		    "exit status $UPDPROBED_STATUS; $(sanitizer_reports "$line0" | squash)"
+		log_since "$line0" >"$TEST_TMP/secret-daemon.log"
+		n=$(grep -c "debug\|info" "$TEST_TMP/secret-daemon.log")
+		out=$(leaks_in log "$TEST_TMP/secret-daemon.log" "$UPDPROBED_LOG")
+		check "$([ -z "$out" ]; echo $?)" \
+		    "secrets: no password and no Authorization header in updprobed's log (-D: $n info/debug lines; whole run's log too)" \
+		    "$(printf '%s' "$out" | squash)"
+		out=$(leaks_in traps "$TRAP_LOG")
+		check "$([ -z "$out" ]; echo $?)" \
+		    "secrets: no password in the $(grep -c '^TRAP' "$TRAP_LOG") captured notifications" \
+		    "$(printf '%s' "$out" | squash)"
+		out=$(leaks_in snmpd "$TEST_TMP/snmpd.log" "$TEST_TMP/snmpd.out")
+		check "$([ -z "$out" ]; echo $?)" "secrets: no password in snmpd's log" \
+		    "$(printf '%s' "$out" | squash)"
+	fi
+
+	# The CLI: trace, -v, --json; Basic and Digest; right and wrong.
+	problems=""
+	for kind in auth-basic auth-digest; do
+		for pw in right wrong; do
+			want=0
+			[ "$pw" = wrong ] && want=12
+			for f in trace -v --json; do
+				out=$TEST_TMP/cli-$kind-$pw$f.out
+				set -- --user m3 --password-file "$TEST_TMP/pw-$pw" \
+				    --timeout 5
+				[ "$f" != trace ] && set -- "$@" "$f"
+				timeout -k 2 30 "$UPDPROBE" "$@" "$S/$kind/" \
+				    >"$out" 2>&1 </dev/null
+				rc=$?
+				cli_out+=("$out")
+				[ "$rc" -eq "$want" ] ||
+				    problems="$problems; $kind $pw $f: exit $rc, want $want ($(squash <"$out"))"
+			done
+		done
+	done
+	check "$([ -z "$problems" ]; echo $?)" \
+	    "secrets: the CLI gets code 0 with the right password, 12 with the wrong one (Basic and Digest; trace, -v, --json)" \
+	    "${problems#; }"
+	out=$(leaks_in cli "${cli_out[@]}")
+	check "$([ -z "$out" ] && grep -q '"code"' "$TEST_TMP/cli-auth-basic-wrong--json.out"; echo $?)" \
+	    "secrets: no password and no Authorization header in the CLI's ${#cli_out[@]} outputs (stdout and stderr)" \
+	    "$(printf '%s' "$out" | squash)"
+
+	# Refusals.
+	for f in group other; do
+		expect_refused "CLI: a password file readable by $f ($(stat -c %a "$TEST_TMP/pw-$f")) is refused: exit $EX_USAGE" \
+		    "$EX_USAGE" "pw-$f.*(readable by group or others|chmod 600)" \
+		    "$UPDPROBE" --user m3 --password-file "$TEST_TMP/pw-$f" "$S/auth-basic/"
+		daemon_refuses "a password file readable by $f" 3 \
+		    "interval 60
+timeout 2
+target s $S/auth-basic/ user=m3 passwordFile=$TEST_TMP/pw-$f" \
+		    "pw-$f.*readable by group or others"
+	done
+	daemon_refuses "password= in a target line is refused" 2 \
+	    "interval 60
+target s $S/auth-basic/ user=m3 password=$SECRET" "passwordFile"
+	daemon_refuses "user:password@ in a target URL is refused" 2 \
+	    "interval 60
+target s http://m3:$SECRET@127.0.0.1:$SECRET_PORT/auth-basic/" \
+	    "credentials in the URL"
+	expect_refused "CLI: user:password@ in the URL is refused: exit $EX_USAGE" \
+	    "$EX_USAGE" "credentials in the URL" \
+	    "$UPDPROBE" "http://m3:$SECRET@127.0.0.1:$SECRET_PORT/auth-basic/"
+}
+
+# ===========================================================================
+
+want_part 1 && part1
+if want_part 2; then
+	part2
+	if [ "${#SOAK_PORTS[@]}" -eq "$SOAK_SERVERS" ]; then
+		part2_fdlimit
+	fi
+fi
+want_part 3 && part3
+want_part 4 && part4
+
+finish
