@@ -191,8 +191,8 @@ nonsock_fds() {
 tcp_states() {
 	command -v ss >/dev/null 2>&1 || { echo "(no ss)"; return; }
 	ss -tanp 2>/dev/null | grep "pid=$1," | awk '{ print $1 }' | sort |
-	    uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }'
-	echo
+	    uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }
+	    END { print (NR ? "" : "none") }'
 }
 
 probes_run() {
@@ -223,8 +223,8 @@ stop_daemon_slowly() {
 	UPDPROBED_PID=
 }
 
-# restart_snmpd_kill: restart_snmpd -9, its messages (and the shell's
-# notices about the killed job) into $TEST_TMP/restart.err.
+# restart_snmpd_kill: restart_snmpd -9, its messages (and any notice of
+# the shell about the killed job) into $TEST_TMP/restart.err.
 restart_snmpd_kill() {
 	restart_snmpd -9 2>"$TEST_TMP/restart.err"
 }
@@ -246,11 +246,11 @@ sanitizer_reports() {
 . "$HERE/../snmplib.sh" ||
     bail_out "the SNMP tools and MIBs for the tests (tests/snmplib.sh, see above)"
 
-# Only this shell cleans up.  snmplib_kill's watchdog subshell is often
-# killed (by snmplib_kill itself, when the process it watches is already
-# gone, as after SIGKILL) before bash has reset the traps it inherited; it
-# then runs the inherited EXIT trap: it would stop every server and remove
-# $TEST_TMP under our feet (seen with 20 "restart_snmpd -9" in a row).
+# Only this shell cleans up.  A subshell that gets a fatal signal before
+# bash has reset the traps it inherited runs the inherited EXIT trap: it
+# would stop every server and remove $TEST_TMP under our feet.  (Seen with
+# 20 "restart_snmpd -9" in a row while snmplib_kill still killed a
+# watchdog subshell at once; kept for any other subshell.)
 LONGRUN_PID=$BASHPID
 eval "_lr_prev_exit=($(trap -p EXIT))"
 _LR_EXIT_CMD=${_lr_prev_exit[2]:-:}
