@@ -47,44 +47,6 @@ RECONNECT_BOUND_MS=4000
 # How long to watch for a notification that must not come.
 QUIET_S=1.5
 
-PASSED=0
-FAILED=0
-
-ok() {
-	PASSED=$((PASSED + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
-}
-
-# check CONDITION-STATUS DESCRIPTION EVIDENCE
-check() {
-	if [ "$1" -eq 0 ]; then
-		ok "$2"
-	else
-		not_ok "$2 ($3)"
-	fi
-}
-
-finish() {
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
-	exit $?
-}
-
-bail_out() {
-	not_ok "$1"
-	finish
-}
-
-# One line of at most 700 characters, for a failure message.
-squash() {
-	tr '\n' ' ' | cut -c 1-700
-}
-
 # The lines of updprobed's log written since line $1 (for evidence).
 log_since() {
 	tail -n +"$(($1 + 1))" "$UPDPROBED_LOG" | tail -n 8 | squash

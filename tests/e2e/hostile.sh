@@ -61,34 +61,6 @@ AGENT_RSS_LIMIT_MIB=${HOSTILE_AGENT_RSS_MIB:-64}
 AGENT_RSS_GROWTH_MIB=${HOSTILE_AGENT_RSS_GROWTH_MIB:-16}
 SECRET=s3cret
 
-PASSED=0
-FAILED=0
-
-ok() {
-	PASSED=$((PASSED + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
-}
-
-finish() {
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
-	exit $?
-}
-
-bail_out() {
-	not_ok "$1"
-	finish
-}
-
-squash() {
-	tr '\n' ' ' | cut -c 1-600
-}
-
 # A sanitizer report in a log: the lines that say so.
 SAN_PATTERN='ERROR: [A-Za-z]*Sanitizer|runtime error:|SUMMARY: [A-Za-z]*Sanitizer|WARNING: [A-Za-z]*Sanitizer'
 

@@ -106,43 +106,13 @@ RECONNECT_BOUND_MS=5000
 EX_USAGE=64
 EX_CONFIG=78
 
-PASSED=0
-FAILED=0
 T_START=$(date +%s)
-
-ok() {
-	PASSED=$((PASSED + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
-}
-
-# check CONDITION-STATUS DESCRIPTION EVIDENCE
-check() {
-	if [ "$1" -eq 0 ]; then
-		ok "$2"
-	else
-		not_ok "$2 ($3)"
-	fi
-}
 
 finish() {
 	echo "# total time $(($(date +%s) - T_START)) s"
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 	exit $?
-}
-
-bail_out() {
-	not_ok "$1"
-	finish
-}
-
-squash() {
-	tr '\n' ' ' | cut -c 1-700
 }
 
 log_lines() {

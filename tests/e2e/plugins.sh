@@ -43,43 +43,6 @@ TRAPD_EXAMPLE=$ROOT/plugins/snmptt/snmptrapd.conf.example
 SNMPTT=${SNMPTT:-/usr/sbin/snmptt}
 TEMPLATE_NAME='Template updprobe SNMP'
 
-PASSED=0
-FAILED=0
-
-ok() {
-	PASSED=$((PASSED + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
-}
-
-# check CONDITION-STATUS DESCRIPTION EVIDENCE
-check() {
-	if [ "$1" -eq 0 ]; then
-		ok "$2"
-	else
-		not_ok "$2 ($3)"
-	fi
-}
-
-finish() {
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
-	exit $?
-}
-
-bail_out() {
-	not_ok "$1"
-	finish
-}
-
-squash() {
-	tr '\n' ' ' | cut -c 1-700
-}
-
 # relay: count the "ok - " / "not ok - " lines a helper printed; pass the
 # rest ("# ..." notes) through.
 relay() {

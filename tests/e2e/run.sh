@@ -24,35 +24,6 @@ PROBE_LIMIT=30
 # The password the auth-* folders expect; it must never be printed.
 SECRET=s3cret
 
-PASSED=0
-FAILED=0
-
-ok() {
-	PASSED=$((PASSED + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
-}
-
-finish() {
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
-	exit $?
-}
-
-bail_out() {
-	not_ok "$1"
-	finish
-}
-
-# One line of at most 600 characters, for a failure message.
-squash() {
-	tr '\n' ' ' | cut -c 1-600
-}
-
 # _check_json CODE STEP WORD: reads the probe's output on stdin; prints
 # nothing if it is one JSON object with that code and step (and WORD in
 # "detail" if WORD is not empty), else what is wrong.
