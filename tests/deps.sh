@@ -8,7 +8,7 @@ set -eu
 PKGS="gcc make pkg-config libc-ares-dev libcurl4-openssl-dev libcmocka-dev
 libsnmp-dev snmp snmpd snmptrapd smitools tftpd-hpa python3 curl
 python3-yaml snmptt libsnmp-perl libconfig-inifiles-perl duktape
-clang libclang-rt-14-dev time"
+clang libclang-rt-14-dev time valgrind"
 
 missing=""
 for p in $PKGS; do

@@ -92,7 +92,11 @@ stop_servers() {
 	_SERVER_NAMES=()
 }
 
+# The shell that sourced us: a subshell inherits the EXIT trap, and one
+# that exits (or is killed) must not stop the servers or remove $TEST_TMP.
+_LIB_MAIN_PID=$BASHPID
 _lib_cleanup() {
+	[ "$BASHPID" = "$_LIB_MAIN_PID" ] || return 0
 	stop_servers
 	rm -rf "$TEST_TMP"
 }

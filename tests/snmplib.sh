@@ -156,6 +156,7 @@ snmplib_kill() {
 
 _snmplib_cleanup() {
 	local i
+	[ "$BASHPID" = "$_LIB_MAIN_PID" ] || return 0
 	[ -n "$UPDPROBED_PID" ] && snmplib_kill "$UPDPROBED_PID"
 	UPDPROBED_PID=
 	[ -n "$SNMPD_PID" ] && snmplib_kill "$SNMPD_PID"
