@@ -284,7 +284,7 @@ inherit(struct conf_load *l)
 	size_t i;
 
 	for (i = 0; i < l->cfg.ntargets; i++) {
-		struct target *t = &l->cfg.targets[i];
+		struct target *t = mon_config_target(&l->cfg, i);
 
 		if (!(l->set[i] & SET_TIMEOUT))
 			t->timeout_ms = l->timeout_ms;

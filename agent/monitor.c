@@ -44,13 +44,37 @@ mon_config_init(struct mon_config *c)
 	c->max_inflight = MON_DEFAULT_INFLIGHT;
 }
 
+/* A target not yet scheduled: no monitor, never probed. */
+static struct mon_target *
+mt_new(const struct target *t)
+{
+	struct mon_target *mt;
+
+	if ((mt = calloc(1, sizeof(*mt))) == NULL)
+		return NULL;
+	mt->code = mt->confirmed = mt->previous = mt->candidate =
+	    MON_NOT_PROBED;
+	mt->step = STEP_NONE;
+	mt->t = *t;
+	return mt;
+}
+
+static void
+mt_free(struct mon_target *mt)
+{
+	if (mt == NULL)
+		return;
+	target_clear(&mt->t);
+	free(mt);
+}
+
 void
 mon_config_clear(struct mon_config *c)
 {
 	size_t i;
 
 	for (i = 0; i < c->ntargets; i++)
-		target_clear(&c->targets[i]);
+		mt_free(c->targets[i]);
 	free(c->targets);
 	c->targets = NULL;
 	c->ntargets = c->cap = 0;
@@ -59,17 +83,27 @@ mon_config_clear(struct mon_config *c)
 int
 mon_config_add(struct mon_config *c, const struct target *t)
 {
+	struct mon_target *mt;
+
 	if (c->ntargets == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct target *n;
+		struct mon_target **n;
 
-		if ((n = realloc(c->targets, cap * sizeof(*n))) == NULL)
+		if ((n = reallocarray(c->targets, cap, sizeof(*n))) == NULL)
 			return -1;
 		c->targets = n;
 		c->cap = cap;
 	}
-	c->targets[c->ntargets++] = *t;
+	if ((mt = mt_new(t)) == NULL)
+		return -1;
+	c->targets[c->ntargets++] = mt;
 	return 0;
+}
+
+struct target *
+mon_config_target(const struct mon_config *c, size_t i)
+{
+	return &c->targets[i]->t;
 }
 
 const struct target *
@@ -78,8 +112,8 @@ mon_config_find(const struct mon_config *c, const char *name)
 	size_t i;
 
 	for (i = 0; i < c->ntargets; i++)
-		if (strcmp(c->targets[i].name, name) == 0)
-			return &c->targets[i];
+		if (strcmp(c->targets[i]->t.name, name) == 0)
+			return &c->targets[i]->t;
 	return NULL;
 }
 
@@ -150,8 +184,7 @@ drop(struct monitor *m, struct mon_target *mt)
 	loop_timer_clear(m->loop, &mt->timer);
 	if (m->h.removed != NULL)
 		m->h.removed(mt, m->h.arg);
-	target_clear(&mt->t);
-	free(mt);
+	mt_free(mt);
 }
 
 void
@@ -341,28 +374,13 @@ monitor_find(struct monitor *m, const char *name)
 	return p ? *p : NULL;
 }
 
-static struct mon_target *
-target_new(struct monitor *m, const struct target *t)
-{
-	struct mon_target *mt;
-
-	if ((mt = calloc(1, sizeof(*mt))) == NULL)
-		return NULL;
-	mt->m = m;
-	mt->code = mt->confirmed = mt->previous = mt->candidate =
-	    MON_NOT_PROBED;
-	mt->step = STEP_NONE;
-	loop_timer_init(&mt->timer, due, mt);
-	mt->t = *t;
-	return mt;
-}
-
 static void
 settle(struct monitor *m, struct mon_target *mt, const struct target *t)
 {
 	uint64_t spread;
 
-	mt->t = *t;
+	if (&mt->t != t)
+		mt->t = *t;
 	mt->interval = t->interval ? t->interval : m->interval;
 	spread = (uint64_t)mt->interval * 1000;
 	if (spread > MON_START_SPREAD_MS)
@@ -375,7 +393,6 @@ monitor_apply(struct monitor *m, struct mon_config *c)
 {
 	struct mon_target **nv, *mt;
 	size_t i, n = 0;
-	int complete;
 
 	if ((nv = calloc(c->ntargets + 1, sizeof(*nv))) == NULL)
 		return -1;
@@ -383,7 +400,8 @@ monitor_apply(struct monitor *m, struct mon_config *c)
 	m->confirm = c->confirm ? c->confirm : 1;
 	m->max_inflight = c->max_inflight ? c->max_inflight : 1;
 	for (i = 0; i < c->ntargets; i++) {
-		const struct target *t = &c->targets[i];
+		struct mon_target *cfg = c->targets[i];
+		const struct target *t = &cfg->t;
 
 		if ((mt = monitor_find(m, t->name)) != NULL) {
 			unsigned iv = t->interval ? t->interval : m->interval;
@@ -395,16 +413,19 @@ monitor_apply(struct monitor *m, struct mon_config *c)
 				settle(m, mt, t);
 			}
 			nv[n++] = mt;
+			c->targets[i] = NULL;
+			mt_free(cfg);
 			continue;
 		}
-		if ((mt = target_new(m, t)) == NULL)
-			break;
-		settle(m, mt, t);
-		nv[n++] = mt;
+		/* New: adopted as it is. */
+		c->targets[i] = NULL;
+		cfg->m = m;
+		loop_timer_init(&cfg->timer, due, cfg);
+		settle(m, cfg, t);
+		nv[n++] = cfg;
 		if (m->h.added != NULL)
-			m->h.added(mt, m->h.arg);
+			m->h.added(cfg, m->h.arg);
 	}
-	complete = i == c->ntargets;
 	/* Drop the targets the new configuration does not name. */
 	qsort(nv, n, sizeof(*nv), cmp_name);
 	for (i = 0; i < m->n; i++) {
@@ -415,10 +436,10 @@ monitor_apply(struct monitor *m, struct mon_config *c)
 	free(m->v);
 	m->v = nv;
 	m->n = n;
-	/* The targets now belong to the monitor; wipe the config's copies. */
+	/* The rest of the config (kept targets' copies) is wiped. */
 	mon_config_clear(c);
 	fill_slots(m);
-	return complete ? 0 : -1;
+	return 0;
 }
 
 size_t

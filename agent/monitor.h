@@ -70,12 +70,16 @@ struct monitor_hooks {
 	void	*arg;
 };
 
-/* Settings of one configuration load. */
+/*
+ * Settings of one configuration load.  Each target is read straight into
+ * a mon_target of its own, which monitor_apply adopts when the target is
+ * new: a fleet's worth of settings is never held twice.
+ */
 struct mon_config {
 	unsigned		 interval;
 	unsigned		 confirm;
 	unsigned		 max_inflight;
-	struct target		*targets;	/* owned */
+	struct mon_target	**targets;	/* owned */
 	size_t			 ntargets;
 	size_t			 cap;
 };
@@ -84,6 +88,8 @@ void	mon_config_init(struct mon_config *);
 void	mon_config_clear(struct mon_config *);
 /* Append a copy of t; -1 when out of memory. */
 int	mon_config_add(struct mon_config *, const struct target *);
+/* The i-th target's settings (i < ntargets). */
+struct target *mon_config_target(const struct mon_config *, size_t i);
 const struct target *mon_config_find(const struct mon_config *, const char *);
 
 struct monitor	*monitor_new(struct loop *, struct engine *,

@@ -303,12 +303,13 @@ check_loaded(const struct mon_config *cfg)
 	CHECK(cfg->ntargets <= cfg->cap);
 	CHECK(cfg->ntargets == 0 || cfg->targets != NULL);
 	for (i = 0; i < cfg->ntargets; i++) {
-		const struct target *t = &cfg->targets[i];
+		const struct target *t = mon_config_target(cfg, i);
 
 		CHECK_TERMINATED(t->name);
 		CHECK(valid_name(t->name));
 		for (j = 0; j < i; j++)
-			CHECK(strcmp(cfg->targets[j].name, t->name) != 0);
+			CHECK(strcmp(mon_config_target(cfg, j)->name,
+			    t->name) != 0);
 		CHECK(mon_config_find(cfg, t->name) == t);
 		CHECK_TERMINATED(t->host);
 		CHECK_TERMINATED(t->path);
