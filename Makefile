@@ -27,7 +27,8 @@ OPT	 = -O1 -g
 endif
 
 ENGINE_SRC = agent/loop.c agent/codes.c agent/dirfile.c agent/provfile.c \
-	     agent/target.c agent/probe.c agent/report.c agent/util.c
+	     agent/target.c agent/probe.c agent/report.c agent/util.c \
+	     agent/span.c
 ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o)
 UNIT_TESTS = test_dirfile test_provfile test_target test_loop
 UNIT_BIN   = $(UNIT_TESTS:%=$(BUILD)/tests/%)

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "dirfile.h"
+#include "span.h"
 
 /* Number of possible 4-digit section names, for the duplicate bitmap. */
 #define SECTION_NAMES		10000
@@ -42,7 +43,6 @@
 #define DATE_LEN		10
 /* At most this many bytes of file content are quoted in a message, so an
  * error stays one readable line in a MIB string or a log. */
-#define QUOTE_MAX		32
 /* First allocation of the version array; it doubles up to the maximum. */
 #define VERSIONS_INITIAL	8
 
@@ -82,12 +82,6 @@ static const enum key_id required_keys[] = {
 	KEY_GW_FILE, KEY_PP_FILE, KEY_DISPLAY_NAME
 };
 
-/* A piece of the buffer: not NUL-terminated. */
-struct span {
-	const char	*p;
-	size_t		 n;
-};
-
 /* Parser state; lives on the caller's stack for one dirfile_parse(). */
 struct parser {
 	struct dirfile	*out;
@@ -122,36 +116,6 @@ seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * Copy at most QUOTE_MAX bytes of untrusted file content into dst for a
- * message: non-printable bytes become '?', a cut is marked with "...".
- */
-static void
-quote(char *dst, size_t dstlen, struct span s)
-{
-	size_t	i, n, j = 0;
-
-	if (dstlen == 0)
-		return;
-	n = s.n > QUOTE_MAX ? QUOTE_MAX : s.n;
-	for (i = 0; i < n && j + 1 < dstlen; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-
-		dst[j++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	if (n < s.n && j + 3 < dstlen) {
-		memcpy(dst + j, "...", 3);
-		j += 3;
-	}
-	dst[j] = '\0';
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 static int
 is_digit(char c)
 {
@@ -174,18 +138,6 @@ is_binary(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
-static struct span
-trim(struct span s)
-{
-	while (s.n > 0 && is_blank(s.p[0])) {
-		s.p++;
-		s.n--;
-	}
-	while (s.n > 0 && is_blank(s.p[s.n - 1]))
-		s.n--;
-	return s;
-}
-
 static int
 all_digits(struct span s)
 {
@@ -195,12 +147,6 @@ all_digits(struct span s)
 		if (!is_digit(s.p[i]))
 			return 0;
 	return 1;
-}
-
-static int
-span_eq(struct span s, const char *str)
-{
-	return strlen(str) == s.n && memcmp(s.p, str, s.n) == 0;
 }
 
 static int
@@ -252,9 +198,9 @@ current(struct parser *ps)
 static enum dirfile_status
 syntax(struct parser *ps, const char *what, struct span s, const char *tail)
 {
-	char	q[QUOTE_MAX + 4];
+	char	q[SPAN_QUOTE_MAX + 4];
 
-	quote(q, sizeof(q), s);
+	span_quote(q, sizeof(q), s);
 	seterr(ps->err, ps->errlen, "line %lu: %s%s%s", ps->lineno, what, q,
 	    tail);
 	return DIRFILE_SYNTAX;
@@ -320,7 +266,7 @@ close_section(struct parser *ps)
 	v = current(ps);
 	for (i = 0; i < sizeof(required_keys) / sizeof(required_keys[0]); i++) {
 		enum key_id	k = required_keys[i];
-		char		q[QUOTE_MAX + 4];
+		char		q[SPAN_QUOTE_MAX + 4];
 
 		if (ps->key_line[k] != 0)
 			continue;
@@ -329,7 +275,7 @@ close_section(struct parser *ps)
 			    v->version, key_names[k]);
 			return DIRFILE_SYNTAX;
 		}
-		quote(q, sizeof(q), ps->key_ci_spelling[k]);
+		span_quote(q, sizeof(q), ps->key_ci_spelling[k]);
 		seterr(ps->err, ps->errlen, "section [%s]: missing %s (line "
 		    "%lu has %s; keys are case-sensitive)", v->version,
 		    key_names[k], ps->key_ci_line[k], q);
@@ -543,8 +489,8 @@ parse_key_value(struct parser *ps, struct span s)
 	if ((eq = memchr(s.p, '=', s.n)) == NULL)
 		return syntax(ps, "expected [NNNN], Key=Value or a comment, "
 		    "not ", s, "");
-	key = trim((struct span){ s.p, (size_t)(eq - s.p) });
-	val = trim((struct span){ eq + 1, s.n - (size_t)(eq - s.p) - 1 });
+	key = span_trim((struct span){ s.p, (size_t)(eq - s.p) });
+	val = span_trim((struct span){ eq + 1, s.n - (size_t)(eq - s.p) - 1 });
 	if (key.n == 0)
 		return syntax(ps, "empty key before =", key, "");
 	for (i = 0; i < key.n; i++)
@@ -566,17 +512,18 @@ parse_key_value(struct parser *ps, struct span s)
 	return store(ps, k, val);
 }
 
-/* One line without its LF (a CR before the LF is still there). */
+/*
+ * One line: raw as read without its LF (a CR before the LF is still
+ * there), s trimmed.
+ */
 static enum dirfile_status
-parse_line(struct parser *ps, struct span raw)
+parse_line(struct parser *ps, struct span raw, struct span s)
 {
-	struct span		s;
 	enum dirfile_status	st;
 	int			comment;
 
 	if (raw.n > 0 && raw.p[raw.n - 1] == '\r')
 		raw.n--;
-	s = trim(raw);
 	comment = s.n > 0 && (s.p[0] == '#' || s.p[0] == ';');
 	/* Format before grammar: a long HTML line is 10, not 9. */
 	if (ps->out->nversions == 0 && s.n > 0 && !comment &&
@@ -602,18 +549,15 @@ parse_line(struct parser *ps, struct span raw)
 static enum dirfile_status
 parse_lines(struct parser *ps, const char *buf, size_t len)
 {
-	const char		*end = buf + len, *nl;
+	struct span		 cur = { buf, len }, raw, s;
 	enum dirfile_status	 st;
 
 	/* Each turn consumes at least one byte: bounded by len. */
-	while (buf < end) {
+	while (cur.n > 0) {
 		ps->lineno++;
-		if ((nl = memchr(buf, '\n', (size_t)(end - buf))) == NULL)
-			nl = end;
-		st = parse_line(ps, (struct span){ buf, (size_t)(nl - buf) });
-		if (st != DIRFILE_OK)
+		s = span_next_line(&cur, &raw);
+		if ((st = parse_line(ps, raw, s)) != DIRFILE_OK)
 			return st;
-		buf = nl < end ? nl + 1 : end;
 	}
 	if ((st = close_section(ps)) != DIRFILE_OK)
 		return st;
@@ -710,7 +654,7 @@ dirfile_has_language(const struct dirfile_version *v, const char *lang)
 
 	if (v == NULL || lang == NULL)
 		return 0;
-	want = trim((struct span){ lang, strlen(lang) });
+	want = span_trim((struct span){ lang, strlen(lang) });
 	if (want.n == 0)
 		return 0;
 	p = v->languages;
@@ -719,7 +663,7 @@ dirfile_has_language(const struct dirfile_version *v, const char *lang)
 	while (p <= end) {
 		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
 			comma = end;
-		item = trim((struct span){ p, (size_t)(comma - p) });
+		item = span_trim((struct span){ p, (size_t)(comma - p) });
 		if (item.n == want.n && memcmp(item.p, want.p, want.n) == 0)
 			return 1;
 		p = comma + 1;

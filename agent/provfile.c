@@ -33,12 +33,12 @@
 #include <unistd.h>
 
 #include "provfile.h"
+#include "span.h"
 
 #define END_MARK	"END_OF_FILE"
 /* Room for one "line N: reason" before the load path prefixes it. */
 #define REASON_MAX	256
 /* At most this many bytes of file content are quoted in a message. */
-#define QUOTE_MAX	32
 
 static const char utf8_bom[] = "\xef\xbb\xbf";
 #define UTF8_BOM_LEN	(sizeof(utf8_bom) - 1)
@@ -64,11 +64,6 @@ static const struct {
 	{ "NETWORK_FWU_SERVER",			PROV_STRING },
 	{ "FWU_TFTP_SERVER_PATH",		PROV_STRING },
 	{ "MANAGEMENT_TRANSFER_PROTOCOL",	PROV_NUMBER }
-};
-
-struct span {
-	const char	*p;
-	size_t		 n;
 };
 
 /* Where parsing failed: the line (0 if none applies) and why. */
@@ -107,51 +102,6 @@ fail(struct prov_error *pe, unsigned long lineno, const char *fmt, ...)
 	return -1;
 }
 
-/* Untrusted content for a message: printable ASCII only, cut short. */
-static void
-quote(char *dst, size_t dstlen, struct span s)
-{
-	size_t	i, n, j = 0;
-
-	if (dstlen == 0)
-		return;
-	n = s.n > QUOTE_MAX ? QUOTE_MAX : s.n;
-	for (i = 0; i < n && j + 1 < dstlen; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-
-		dst[j++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	if (n < s.n && j + 3 < dstlen) {
-		memcpy(dst + j, "...", 3);
-		j += 3;
-	}
-	dst[j] = '\0';
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static struct span
-trim(struct span s)
-{
-	while (s.n > 0 && is_blank(s.p[0])) {
-		s.p++;
-		s.n--;
-	}
-	while (s.n > 0 && is_blank(s.p[s.n - 1]))
-		s.n--;
-	return s;
-}
-
-static int
-span_eq(struct span s, const char *str)
-{
-	return strlen(str) == s.n && memcmp(s.p, str, s.n) == 0;
-}
-
 static int
 is_name_char(char c)
 {
@@ -186,15 +136,15 @@ unquote(struct span *val, unsigned long lineno, struct prov_error *pe)
 {
 	const char	*close;
 	struct span	 rest;
-	char		 q[QUOTE_MAX + 4];
+	char		 q[SPAN_QUOTE_MAX + 4];
 
 	close = memchr(val->p + 1, '"', val->n - 1);
 	if (close == NULL)
 		return fail(pe, lineno, "unterminated quote");
-	rest = trim((struct span){ close + 1,
+	rest = span_trim((struct span){ close + 1,
 	    val->n - (size_t)(close + 1 - val->p) });
 	if (rest.n > 0) {
-		quote(q, sizeof(q), rest);
+		span_quote(q, sizeof(q), rest);
 		return fail(pe, lineno, "text after the closing quote: %s", q);
 	}
 	*val = (struct span){ val->p + 1, (size_t)(close - val->p - 1) };
@@ -241,7 +191,7 @@ store(struct provfile *out, enum prov_name id, struct span val, int quoted,
 {
 	const char	*name = prov_names[id].name;
 	unsigned long	 num;
-	char		 q[QUOTE_MAX + 4];
+	char		 q[SPAN_QUOTE_MAX + 4];
 
 	if (prov_names[id].kind == PROV_STRING) {
 		if (!quoted)
@@ -260,7 +210,7 @@ store(struct provfile *out, enum prov_name id, struct span val, int quoted,
 	}
 	if (val.n == 0)
 		return fail(pe, lineno, "%%%s%% has no value", name);
-	quote(q, sizeof(q), val);
+	span_quote(q, sizeof(q), val);
 	if (quoted || parse_number(val, &num) == -1)
 		return fail(pe, lineno, "%%%s%% value %s is not a number",
 		    name, q);
@@ -281,10 +231,10 @@ parse_setting(struct provfile *out, struct span s, unsigned long lineno,
 	const char	*pct;
 	enum prov_name	 id;
 	int		 quoted;
-	char		 q[QUOTE_MAX + 4];
+	char		 q[SPAN_QUOTE_MAX + 4];
 	size_t		 i;
 
-	quote(q, sizeof(q), s);
+	span_quote(q, sizeof(q), s);
 	if (s.p[0] != '%' ||
 	    (pct = memchr(s.p + 1, '%', s.n - 1)) == NULL)
 		return fail(pe, lineno, "expected %%NAME%%: value, not %s", q);
@@ -294,39 +244,17 @@ parse_setting(struct provfile *out, struct span s, unsigned long lineno,
 			break;
 	if (name.n == 0 || i < name.n)
 		return fail(pe, lineno, "bad setting name in %s", q);
-	val = trim((struct span){ pct + 1, s.n - (size_t)(pct + 1 - s.p) });
+	val = span_trim((struct span){ pct + 1, s.n - (size_t)(pct + 1 - s.p) });
 	if (val.n == 0 || val.p[0] != ':')
 		return fail(pe, lineno, "expected ':' after %%%.*s%%",
 		    (int)name.n, name.p);
-	val = trim((struct span){ val.p + 1, val.n - 1 });
+	val = span_trim((struct span){ val.p + 1, val.n - 1 });
 	quoted = val.n > 0 && val.p[0] == '"';
 	if (quoted && unquote(&val, lineno, pe) == -1)
 		return -1;
 	if ((id = lookup_name(name)) == NAME_OTHER)
 		return 0;
 	return store(out, id, val, quoted, lineno, pe);
-}
-
-/*
- * Cut the next line off *cur (LF or CRLF end) and return it trimmed.
- * *raw is the line as read, for the NUL check.  Consumes at least one
- * byte of a non-empty input, so loops over it are bounded by the length.
- */
-static struct span
-next_line(struct span *cur, struct span *raw)
-{
-	const char	*end = cur->p + cur->n, *nl, *next;
-	struct span	 line;
-
-	if ((nl = memchr(cur->p, '\n', cur->n)) == NULL)
-		nl = end;
-	line = (struct span){ cur->p, (size_t)(nl - cur->p) };
-	*raw = line;
-	next = nl < end ? nl + 1 : end;
-	*cur = (struct span){ next, (size_t)(end - next) };
-	if (line.n > 0 && line.p[line.n - 1] == '\r')
-		line.n--;
-	return trim(line);
 }
 
 /*
@@ -340,7 +268,7 @@ find_end(struct span body, struct span *before)
 	struct span	cur = body, raw, s;
 
 	while (cur.n > 0) {
-		s = next_line(&cur, &raw);
+		s = span_next_line(&cur, &raw);
 		if (span_eq(s, END_MARK)) {
 			*before = (struct span){ body.p,
 			    (size_t)(raw.p - body.p) };
@@ -371,7 +299,7 @@ parse(const char *buf, size_t len, struct provfile *out,
 		return fail(pe, 0, "missing " END_MARK " (truncated file?)");
 	while (cur.n > 0) {
 		lineno++;
-		s = next_line(&cur, &raw);
+		s = span_next_line(&cur, &raw);
 		if (memchr(raw.p, '\0', raw.n) != NULL)
 			return fail(pe, lineno, "NUL byte");
 		if (s.n == 0 || s.p[0] == '#' || s.p[0] == ';')

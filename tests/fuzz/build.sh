@@ -26,16 +26,16 @@ WARN="-std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 
 # The engine, as the Makefile's ENGINE_SRC (monitor.c needs all of it).
 ENGINE="agent/loop.c agent/codes.c agent/dirfile.c agent/provfile.c \
-agent/target.c agent/probe.c agent/report.c agent/util.c"
+agent/target.c agent/probe.c agent/report.c agent/util.c agent/span.c"
 
 ALL=(dirfile provfile target conf)
 
 # sources NAME: the agent files a target links, after its own.
 sources() {
 	case $1 in
-	dirfile)	echo "agent/dirfile.c" ;;
-	provfile)	echo "agent/provfile.c" ;;
-	target)		echo "agent/target.c agent/provfile.c agent/util.c" ;;
+	dirfile)	echo "agent/dirfile.c agent/span.c" ;;
+	provfile)	echo "agent/provfile.c agent/span.c" ;;
+	target)		echo "agent/target.c agent/provfile.c agent/span.c agent/util.c" ;;
 	# subagent.c for its log hook (it counts the errors conf.c makes);
 	# fuzz_conf.c stands in for log.c.
 	conf)		echo "agent/conf.c agent/subagent.c agent/monitor.c" \
