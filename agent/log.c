@@ -13,9 +13,11 @@
 #define LOG_LINE_MAX	1024
 
 static struct {
-	int	foreground;
-	int	debug;
-} logcfg = { 1, 0 };
+	int		 foreground;
+	int		 debug;
+	log_sink_fn	*sink;
+	void		*sink_arg;
+} logcfg = { 1, 0, NULL, NULL };
 
 void
 log_init(const char *ident, int foreground, int debug)
@@ -24,6 +26,13 @@ log_init(const char *ident, int foreground, int debug)
 	logcfg.debug = debug;
 	if (!foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_sink(log_sink_fn *fn, void *arg)
+{
+	logcfg.sink = fn;
+	logcfg.sink_arg = arg;
 }
 
 void
@@ -36,7 +45,9 @@ log_line(int prio, const char *msg)
 
 	if (prio == LOG_DEBUG && !logcfg.debug)
 		return;
-	if (logcfg.foreground)
+	if (logcfg.sink != NULL)
+		logcfg.sink(prio, msg, logcfg.sink_arg);
+	else if (logcfg.foreground)
 		fprintf(stderr, "updprobed: %s: %s\n",
 		    names[prio & LOG_PRIMASK], msg);
 	else

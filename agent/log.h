@@ -14,5 +14,11 @@ void	log_info(const char *, ...) __printflike_(1, 2);
 void	log_debug(const char *, ...) __printflike_(1, 2);
 /* A line at a syslog priority, as is. */
 void	log_line(int prio, const char *);
+/*
+ * Send every line to fn instead of stderr or syslog (NULL: back to
+ * them); the fuzzer counts the config errors this way.
+ */
+typedef void	log_sink_fn(int prio, const char *msg, void *arg);
+void	log_set_sink(log_sink_fn *fn, void *arg);
 
 #endif

@@ -34,7 +34,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,77 +84,16 @@ static struct {
 	size_t		 nforeign;
 } fz;
 
-/* The logger of log.h, counting instead of printing. */
-
-void
-log_init(const char *ident, int foreground, int debug)
+/* log.c's sink: count the FILE:... errors instead of printing them. */
+static void
+count_line(int prio, const char *msg, void *arg)
 {
-	(void)ident;
-	(void)foreground;
-	(void)debug;
-}
-
-void
-log_line(int prio, const char *msg)
-{
+	(void)arg;
 	if (fz.loading && prio == LOG_ERR &&
 	    strncmp(msg, fz.path, fz.pathlen) == 0 && msg[fz.pathlen] == ':')
 		fz.logged++;
 	if (fz.verbose)
 		fprintf(stderr, "updprobed: <%d> %s\n", prio, msg);
-}
-
-static void
-vlog(int prio, const char *fmt, va_list ap, const char *suffix)
-{
-	char	buf[1024];
-	int	n;
-
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (suffix != NULL && n >= 0 && (size_t)n < sizeof(buf))
-		snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s", suffix);
-	log_line(prio, buf);
-}
-
-void
-log_warn(const char *fmt, ...)
-{
-	const char	*e = strerror(errno);
-	va_list		 ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_WARNING, fmt, ap, e);
-	va_end(ap);
-}
-
-void
-log_warnx(const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_WARNING, fmt, ap, NULL);
-	va_end(ap);
-}
-
-void
-log_info(const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_INFO, fmt, ap, NULL);
-	va_end(ap);
-}
-
-void
-log_debug(const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_DEBUG, fmt, ap, NULL);
-	va_end(ap);
 }
 
 /* Set-up. */
@@ -196,6 +134,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	fz.verbose = getenv("FUZZ_VERBOSE") != NULL &&
 	    strcmp(getenv("FUZZ_VERBOSE"), "0") != 0;
+	log_set_sink(count_line, NULL);
 	snprintf(fz.dir, sizeof(fz.dir), "%s/fuzz_conf.XXXXXX",
 	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
 	if (mkdtemp(fz.dir) == NULL) {
