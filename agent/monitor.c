@@ -76,15 +76,53 @@ mon_config_clear(struct mon_config *c)
 	for (i = 0; i < c->ntargets; i++)
 		mt_free(c->targets[i]);
 	free(c->targets);
+	free(c->slots);
 	c->targets = NULL;
-	c->ntargets = c->cap = 0;
+	c->slots = NULL;
+	c->ntargets = c->cap = c->nslots = 0;
+}
+
+/* FNV-1a: names are the operator's, spread is all that matters. */
+static size_t
+name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Twice the slots, the targets put in again; kept at most half full. */
+static int
+index_grow(struct mon_config *c)
+{
+	size_t n = c->nslots ? c->nslots * 2 : 64, i, j, *v;
+
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < c->ntargets; i++) {
+		j = name_hash(c->targets[i]->t.name) & (n - 1);
+		while (v[j] != 0)
+			j = (j + 1) & (n - 1);
+		v[j] = i + 1;
+	}
+	free(c->slots);
+	c->slots = v;
+	c->nslots = n;
+	return 0;
 }
 
 int
 mon_config_add(struct mon_config *c, const struct target *t)
 {
 	struct mon_target *mt;
+	size_t j;
 
+	if ((c->ntargets + 1) * 2 > c->nslots && index_grow(c) == -1)
+		return -1;
 	if (c->ntargets == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;
 		struct mon_target **n;
@@ -96,7 +134,11 @@ mon_config_add(struct mon_config *c, const struct target *t)
 	}
 	if ((mt = mt_new(t)) == NULL)
 		return -1;
+	j = name_hash(t->name) & (c->nslots - 1);
+	while (c->slots[j] != 0)
+		j = (j + 1) & (c->nslots - 1);
 	c->targets[c->ntargets++] = mt;
+	c->slots[j] = c->ntargets;
 	return 0;
 }
 
@@ -109,11 +151,15 @@ mon_config_target(const struct mon_config *c, size_t i)
 const struct target *
 mon_config_find(const struct mon_config *c, const char *name)
 {
-	size_t i;
+	size_t j, k;
 
-	for (i = 0; i < c->ntargets; i++)
-		if (strcmp(c->targets[i]->t.name, name) == 0)
-			return &c->targets[i]->t;
+	if (c->nslots == 0)
+		return NULL;
+	/* At most half full: an empty slot ends every search. */
+	for (j = name_hash(name) & (c->nslots - 1); (k = c->slots[j]) != 0;
+	    j = (j + 1) & (c->nslots - 1))
+		if (strcmp(c->targets[k - 1]->t.name, name) == 0)
+			return &c->targets[k - 1]->t;
 	return NULL;
 }
 
@@ -394,8 +440,11 @@ monitor_apply(struct monitor *m, struct mon_config *c)
 	struct mon_target **nv, *mt;
 	size_t i, n = 0;
 
-	if ((nv = calloc(c->ntargets + 1, sizeof(*nv))) == NULL)
+	if ((nv = calloc(c->ntargets + 1, sizeof(*nv))) == NULL) {
+		/* Ours all the same: the passwords are wiped. */
+		mon_config_clear(c);
 		return -1;
+	}
 	m->interval = c->interval;
 	m->confirm = c->confirm ? c->confirm : 1;
 	m->max_inflight = c->max_inflight ? c->max_inflight : 1;

@@ -82,6 +82,9 @@ struct mon_config {
 	struct mon_target	**targets;	/* owned */
 	size_t			 ntargets;
 	size_t			 cap;
+	/* Names to targets: open addressing, index + 1 (0 = empty). */
+	size_t			*slots;
+	size_t			 nslots;	/* 0 or a power of two */
 };
 
 void	mon_config_init(struct mon_config *);
@@ -98,7 +101,8 @@ void		 monitor_free(struct monitor *);
 /*
  * Take a new configuration: new targets are added, removed ones dropped,
  * changed ones take the new settings; every target keeps its results and
- * counters.  Takes ownership of the config's targets.
+ * counters.  Takes ownership of the config's targets, and leaves *c
+ * empty, even when it fails (-1: out of memory, nothing changed).
  */
 int		 monitor_apply(struct monitor *, struct mon_config *);
 /* Probe now (ProbeNow); a probe already running is not doubled. */
