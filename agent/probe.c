@@ -352,24 +352,16 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* The headers promise more body than has been read. */
 static int
-size_known(struct xfer *x)
-{
-	curl_off_t cl = -1;
-
-	if (x->has_range_total)
-		return 1;
-	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
-	return cl >= 0;
-}
-
-static int
-body_complete(struct xfer *x)
+body_unread(struct xfer *x)
 {
 	curl_off_t cl = -1;
 
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
-	return cl >= 0 && x->received >= (uint64_t)cl;
+	if (cl >= 0)
+		return x->received < (uint64_t)cl;
+	return x->has_range_total;
 }
 
 /* DirFile buffers start small and grow up to the cap of the body. */
@@ -410,7 +402,7 @@ on_body(char *data, size_t size, size_t n, void *arg)
 	 * the range, but let a complete 206 end by itself so that its
 	 * connection can be reused. */
 	if (x->kind == X_FIRMWARE && !x->p->t.full_download &&
-	    x->len == x->cap && size_known(x) && !body_complete(x)) {
+	    x->len == x->cap && body_unread(x)) {
 		x->stop = STOP_ENOUGH;
 		return 0;
 	}
