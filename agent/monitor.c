@@ -95,20 +95,27 @@ name_hash(const char *s)
 	return h;
 }
 
+/* Record target i (from 0) in the first free slot from name's. */
+static void
+index_put(size_t *v, size_t n, const char *name, size_t i)
+{
+	size_t j = name_hash(name) & (n - 1);
+
+	while (v[j] != 0)
+		j = (j + 1) & (n - 1);
+	v[j] = i + 1;
+}
+
 /* Twice the slots, the targets put in again; kept at most half full. */
 static int
 index_grow(struct mon_config *c)
 {
-	size_t n = c->nslots ? c->nslots * 2 : 64, i, j, *v;
+	size_t n = c->nslots ? c->nslots * 2 : 64, i, *v;
 
 	if ((v = calloc(n, sizeof(*v))) == NULL)
 		return -1;
-	for (i = 0; i < c->ntargets; i++) {
-		j = name_hash(c->targets[i]->t.name) & (n - 1);
-		while (v[j] != 0)
-			j = (j + 1) & (n - 1);
-		v[j] = i + 1;
-	}
+	for (i = 0; i < c->ntargets; i++)
+		index_put(v, n, c->targets[i]->t.name, i);
 	free(c->slots);
 	c->slots = v;
 	c->nslots = n;
@@ -119,7 +126,6 @@ int
 mon_config_add(struct mon_config *c, const struct target *t)
 {
 	struct mon_target *mt;
-	size_t j;
 
 	if ((c->ntargets + 1) * 2 > c->nslots && index_grow(c) == -1)
 		return -1;
@@ -134,11 +140,8 @@ mon_config_add(struct mon_config *c, const struct target *t)
 	}
 	if ((mt = mt_new(t)) == NULL)
 		return -1;
-	j = name_hash(t->name) & (c->nslots - 1);
-	while (c->slots[j] != 0)
-		j = (j + 1) & (c->nslots - 1);
+	index_put(c->slots, c->nslots, t->name, c->ntargets);
 	c->targets[c->ntargets++] = mt;
-	c->slots[j] = c->ntargets;
 	return 0;
 }
 
@@ -420,14 +423,13 @@ monitor_find(struct monitor *m, const char *name)
 	return p ? *p : NULL;
 }
 
+/* Schedule mt by its settings, the first probe soon. */
 static void
-settle(struct monitor *m, struct mon_target *mt, const struct target *t)
+settle(struct monitor *m, struct mon_target *mt)
 {
 	uint64_t spread;
 
-	if (&mt->t != t)
-		mt->t = *t;
-	mt->interval = t->interval ? t->interval : m->interval;
+	mt->interval = mt->t.interval ? mt->t.interval : m->interval;
 	spread = (uint64_t)mt->interval * 1000;
 	if (spread > MON_START_SPREAD_MS)
 		spread = MON_START_SPREAD_MS;
@@ -459,7 +461,8 @@ monitor_apply(struct monitor *m, struct mon_config *c)
 			if (memcmp(&mt->t, t, sizeof(*t)) != 0 ||
 			    iv != mt->interval) {
 				target_clear(&mt->t);
-				settle(m, mt, t);
+				mt->t = *t;
+				settle(m, mt);
 			}
 			nv[n++] = mt;
 			c->targets[i] = NULL;
@@ -470,7 +473,7 @@ monitor_apply(struct monitor *m, struct mon_config *c)
 		c->targets[i] = NULL;
 		cfg->m = m;
 		loop_timer_init(&cfg->timer, due, cfg);
-		settle(m, cfg, t);
+		settle(m, cfg);
 		nv[n++] = cfg;
 		if (m->h.added != NULL)
 			m->h.added(cfg, m->h.arg);
