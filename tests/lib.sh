@@ -36,45 +36,9 @@ TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/updprobe-test.XXXXXX") || {
 }
 export TEST_TMP
 
-# Test results, in the form the suites print: "ok - ..." / "not ok - ..."
-# per check, then one "N passed, N failed" line; exit 1 on any failure.
-PASSED=0
-FAILED=0
-
-ok() {
-	PASSED=$((PASSED + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
-}
-
-# check CONDITION-STATUS DESCRIPTION EVIDENCE
-check() {
-	if [ "$1" -eq 0 ]; then
-		ok "$2"
-	else
-		not_ok "$2 ($3)"
-	fi
-}
-
-finish() {
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
-	exit $?
-}
-
-bail_out() {
-	not_ok "$1"
-	finish
-}
-
-# One line of at most 700 characters, for a failure message.
-squash() {
-	tr '\n' ' ' | cut -c 1-700
-}
+# ok, not_ok, check, finish, bail_out, squash.
+# shellcheck source=SCRIPTDIR/results.sh
+. "$TESTS_DIR/results.sh"
 
 _SERVER_PIDS=()
 _SERVER_NAMES=()

@@ -37,24 +37,8 @@ case $secs in
 	exit 64 ;;
 esac
 
-PASSED=0
-FAILED=0
-
-ok() {
-	PASSED=$((PASSED + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
-}
-
-finish() {
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
-	exit $?
-}
+# shellcheck source=SCRIPTDIR/../results.sh
+. "$HERE/../results.sh"
 
 # Indented as TAP diagnostics.
 diag() {
