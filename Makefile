@@ -100,6 +100,10 @@ bench: deps all
 	@BUILD_DIR=$(BUILD) UPDPROBE=$(BUILD)/updprobe \
 	    UPDPROBED=$(BUILD)/updprobed tests/bench/run.sh
 
+# The engine's sources, for tests/fuzz/build.sh.
+engine-src:
+	@echo $(ENGINE_SRC)
+
 # libFuzzer targets (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
 fuzz: deps
@@ -148,5 +152,5 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps unit e2e mibcheck fuzz bench longrun check demo install clean
+.PHONY: all deps unit e2e mibcheck engine-src fuzz bench longrun check demo install clean
 .SECONDARY:

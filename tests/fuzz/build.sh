@@ -24,9 +24,8 @@ FUZZ_CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined \
 WARN="-std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 -Wmissing-prototypes"
 
-# The engine, as the Makefile's ENGINE_SRC (monitor.c needs all of it).
-ENGINE="agent/loop.c agent/codes.c agent/dirfile.c agent/provfile.c \
-agent/target.c agent/probe.c agent/report.c agent/util.c agent/span.c"
+# The engine: the Makefile's ENGINE_SRC (monitor.c needs all of it).
+ENGINE=$(make -s --no-print-directory -C "$ROOT" engine-src) || exit 1
 
 ALL=(dirfile provfile target conf)
 
@@ -35,7 +34,8 @@ sources() {
 	case $1 in
 	dirfile)	echo "agent/dirfile.c agent/span.c" ;;
 	provfile)	echo "agent/provfile.c agent/span.c" ;;
-	target)		echo "agent/target.c agent/provfile.c agent/span.c agent/util.c" ;;
+	target)		echo "agent/target.c agent/provfile.c agent/span.c" \
+			    "agent/util.c" ;;
 	# subagent.c for its log hook (it counts the errors conf.c makes);
 	# log.c with a sink of fuzz_conf.c's.
 	conf)		echo "agent/conf.c agent/subagent.c agent/monitor.c" \
