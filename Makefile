@@ -1,22 +1,27 @@
 # updprobe - predict the Snom m3 firmware update code of an update server.
 #
-#   make            build agent/ binaries into $(BUILD)/
+#   make            build updprobe, updprobed and check_updprobe into $(BUILD)/
+#   make quick      unit tests and the CLI's end-to-end suite (~1 min)
 #   make check      install missing Debian packages, run every test
 #                   (plain build, then AddressSanitizer + UBSan build)
 #   make demo       demo update servers in several states, and the verdicts
 #   make bench      fleet-scale benchmark (nginx, 100 to 10,000 targets, peers)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each
 #   make install    PREFIX=/usr/local DESTDIR=
+#
+# The layers (README, "Architecture") are enforced by the include paths:
+# the engine compiles with its own folder only, the daemon, the CLI and the
+# Nagios plugin see the engine's public headers (agent/engine/include/)
+# and nothing of each other; only the daemon and the plugin see the MIB's
+# numbers (mib/mib_oids.h) and net-snmp.
 
 PREFIX	?= /usr/local
 BUILD	?= build
 CC	?= cc
-PKGS	 = libcares libcurl
 OPT	?= -O2 -g
-WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CFLAGS	+= $(OPT) $(WARN) -std=gnu11 -Iagent $(SANFLAGS) \
-	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes
+CFLAGS	+= $(OPT) $(WARN) -std=gnu11 -MMD -MP $(SANFLAGS)
 LDFLAGS	+= $(SANFLAGS)
 
 ifeq ($(SAN),1)
@@ -26,68 +31,138 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 OPT	 = -O1 -g
 endif
 
-ENGINE_SRC = agent/loop.c agent/codes.c agent/dirfile.c agent/provfile.c \
-	     agent/target.c agent/probe.c agent/report.c agent/util.c \
-	     agent/span.c
-ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o)
-UNIT_TESTS = test_dirfile test_provfile test_target test_loop
-UNIT_BIN   = $(UNIT_TESTS:%=$(BUILD)/tests/%)
+# The version, in one place: the VERSION file, plus the commit when built
+# from a git checkout that is not exactly a release tag (v$(VERSION)).
+VERSION_BASE := $(shell cat VERSION)
+VERSION_GIT  := $(shell git describe --tags --exact-match 2>/dev/null || \
+		    git rev-parse --short=7 HEAD 2>/dev/null)
+ifeq ($(VERSION_GIT),)
+UPDPROBE_VERSION := $(VERSION_BASE)
+else ifeq ($(VERSION_GIT),v$(VERSION_BASE))
+UPDPROBE_VERSION := $(VERSION_BASE)
+else
+UPDPROBE_VERSION := $(VERSION_BASE)+g$(VERSION_GIT)
+endif
 
-DAEMON_SRC = agent/updprobed.c agent/conf.c agent/monitor.c agent/subagent.c \
-	     agent/log.c
+LIB_CFLAGS = $(shell pkg-config --cflags libcares libcurl 2>/dev/null)
+LIB_LIBS   = $(shell pkg-config --libs libcares libcurl 2>/dev/null || \
+	     echo -lcares -lcurl)
+SNMP_AGENT_CFLAGS = $(shell pkg-config --cflags netsnmp-agent 2>/dev/null)
+SNMP_AGENT_LIBS   = $(shell pkg-config --libs netsnmp-agent 2>/dev/null || \
+		    echo -lnetsnmpmibs -lnetsnmpagent -lnetsnmp)
+SNMP_CFLAGS = $(shell pkg-config --cflags netsnmp 2>/dev/null)
+SNMP_LIBS   = $(shell pkg-config --libs netsnmp 2>/dev/null || echo -lnetsnmp)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# --- the layers ----------------------------------------------------------
+
+ENGINE_PUB = -Iagent/engine/include
+ENGINE_SRC = agent/engine/loop.c agent/engine/codes.c \
+	     agent/engine/dirfile.c agent/engine/provfile.c \
+	     agent/engine/target.c agent/engine/secret.c \
+	     agent/engine/probe.c agent/engine/verdict.c agent/engine/xfer.c \
+	     agent/engine/dns.c \
+	     agent/engine/run.c agent/engine/util.c agent/engine/span.c
+ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/version.o
+DAEMON_SRC = agent/daemon/updprobed.c agent/daemon/conf.c \
+	     agent/daemon/monitor.c agent/daemon/confirm.c \
+	     agent/daemon/subagent.c agent/daemon/log.c
 DAEMON_OBJ = $(DAEMON_SRC:%.c=$(BUILD)/%.o)
-SNMP_CFLAGS = $(shell pkg-config --cflags netsnmp-agent 2>/dev/null)
-SNMP_LIBS  = $(shell pkg-config --libs netsnmp-agent 2>/dev/null || \
-	     echo -lnetsnmpmibs -lnetsnmpagent -lnetsnmp)
+CLI_SRC    = agent/cli/updprobe.c agent/cli/report.c
+CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
+PLUGIN_SRC = plugins/nagios/check_updprobe.c plugins/nagios/options.c \
+	     plugins/nagios/agent.c plugins/nagios/render.c
+PLUGIN_OBJ = $(PLUGIN_SRC:%.c=$(BUILD)/%.o)
+
+$(BUILD)/agent/engine/%.o: CFLAGS += -Iagent/engine $(ENGINE_PUB) $(LIB_CFLAGS)
+$(BUILD)/gen/%.o: CFLAGS += $(ENGINE_PUB)
+$(BUILD)/agent/daemon/%.o: CFLAGS += -Iagent/daemon $(ENGINE_PUB) -Imib \
+	$(SNMP_AGENT_CFLAGS)
+$(BUILD)/agent/cli/%.o: CFLAGS += -Iagent/cli $(ENGINE_PUB)
+$(BUILD)/plugins/nagios/%.o: CFLAGS += -Iplugins/nagios $(ENGINE_PUB) -Imib \
+	$(SNMP_CFLAGS)
 
 all: $(BUILD)/updprobe $(BUILD)/updprobed $(BUILD)/check_updprobe
 
-$(DAEMON_OBJ): CFLAGS += $(SNMP_CFLAGS)
-
-# The Nagios plugin: net-snmp's client library and the probe engine.
-PLUGIN_CFLAGS = $(shell pkg-config --cflags netsnmp 2>/dev/null)
-PLUGIN_LIBS = $(shell pkg-config --libs netsnmp 2>/dev/null || echo -lnetsnmp)
-$(BUILD)/plugins/nagios/check_updprobe.o: CFLAGS += $(PLUGIN_CFLAGS)
-$(BUILD)/check_updprobe: $(BUILD)/plugins/nagios/check_updprobe.o \
-	    $(BUILD)/libengine.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PLUGIN_LIBS) $(LDLIBS)
-
-$(BUILD)/updprobed: $(DAEMON_OBJ) $(BUILD)/libengine.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(LDLIBS)
-
-$(BUILD)/%.o: %.c agent/*.h
+$(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+$(BUILD)/gen/version.o: $(BUILD)/gen/version.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Rewritten only when the version changes, so nothing else rebuilds.
+$(BUILD)/gen/version.c: FORCE
+	@mkdir -p $(@D)
+	@printf '/* Generated by the Makefile from VERSION and git. */\n#include "version.h"\nconst char updprobe_version[] = "%s";\n' \
+	    '$(UPDPROBE_VERSION)' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+
 $(BUILD)/libengine.a: $(ENGINE_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/updprobe: $(BUILD)/agent/updprobe.o $(BUILD)/libengine.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/updprobe: $(CLI_OBJ) $(BUILD)/libengine.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libengine.a agent/*.h
+$(BUILD)/updprobed: $(DAEMON_OBJ) $(BUILD)/libengine.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(SNMP_AGENT_LIBS) $(LIB_LIBS)
+
+$(BUILD)/check_updprobe: $(PLUGIN_OBJ) $(BUILD)/libengine.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(LIB_LIBS)
+
+# --- unit tests (cmocka) -------------------------------------------------
+
+UNIT_TESTS = test_dirfile test_provfile test_target test_secret test_loop \
+	     test_verdict test_confirm
+UNIT_BIN   = $(UNIT_TESTS:%=$(BUILD)/tests/%)
+# Unit tests see the engine's private headers; test_confirm the daemon's.
+$(BUILD)/tests/unit/%.o: CFLAGS += -Iagent/engine $(ENGINE_PUB) $(LIB_CFLAGS)
+$(BUILD)/tests/unit/test_confirm.o: CFLAGS += -Iagent/daemon
+$(BUILD)/tests/test_confirm: $(BUILD)/agent/daemon/confirm.o
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libengine.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libengine.a $(LDLIBS) \
-	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(CMOCKA_LIBS)
+
+.SECONDARY: $(UNIT_TESTS:%=$(BUILD)/tests/unit/%.o)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# --- tests ---------------------------------------------------------------
 
 deps:
 	@tests/deps.sh
 
+# One target per suite; `make -k` runs them all even when one fails.
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
 
-e2e: all
-	@UPDPROBE=$(BUILD)/updprobe tests/e2e/run.sh
-	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
-	    tests/e2e/agent.sh
-	@CHECK_UPDPROBE=$(BUILD)/check_updprobe UPDPROBED=$(BUILD)/updprobed \
-	    tests/e2e/nagios.sh
-	@UPDPROBED=$(BUILD)/updprobed tests/e2e/plugins.sh
-	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
-	    tests/e2e/hostile.sh
+layers: all
+	@BUILD=$(BUILD) tests/layers.sh
 
 mibcheck:
 	@tests/mib/check.sh
+
+e2e-cli: all
+	@UPDPROBE=$(BUILD)/updprobe tests/e2e/run.sh
+e2e-agent: all
+	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/agent.sh
+e2e-nagios: all
+	@CHECK_UPDPROBE=$(BUILD)/check_updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/nagios.sh
+e2e-plugins: all
+	@UPDPROBED=$(BUILD)/updprobed tests/e2e/plugins.sh
+e2e-hostile: all
+	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/hostile.sh
+E2E_SUITES = e2e-cli e2e-agent e2e-nagios e2e-plugins e2e-hostile
+e2e: $(E2E_SUITES)
+
+# The edit loop: the parsers, the verdicts, the loop, and every code
+# through the CLI against real servers.
+quick: all layers unit e2e-cli
 
 # Long runs alone: valgrind, soak, snmpd killed 20 times, secrets (check
 # runs them too); LONGRUN_ARGS=--long for the 1,000-cycle soak.
@@ -106,8 +181,8 @@ engine-src:
 
 # libFuzzer targets (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
-fuzz: deps
-	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+fuzz: deps $(BUILD)/gen/version.c
+	@VERSION_C=$(BUILD)/gen/version.c tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # The whole suite, in both builds, with the long runs; the 1,000-cycle
 # soak runs in the background meanwhile (tests/check.sh).  About 20 min.
@@ -152,5 +227,7 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps unit e2e mibcheck engine-src fuzz bench longrun check demo install clean
-.SECONDARY:
+FORCE:
+
+.PHONY: all deps unit layers mibcheck $(E2E_SUITES) e2e quick engine-src \
+	fuzz bench longrun check demo install clean FORCE

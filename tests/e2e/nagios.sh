@@ -523,8 +523,8 @@ expect "d: --direct auth-basic/ with --user and --password-file: OK" OK 'Code 0 
 [[ "$OUT$ERR" != *"$SECRET"* ]]
 check $? "d: the password is not in the output" "$(printf '%s' "$OUT" | squash)"
 
-run --direct "$H/good/" --version 0800
-expect "d: --version 0800 (not in the DirFile): CRITICAL (Code 1)" CRITICAL 'Code 1 wrong parameter'
+run --direct "$H/good/" --firmware-version 0800
+expect "d: --firmware-version 0800 (not in the DirFile): CRITICAL (Code 1)" CRITICAL 'Code 1 wrong parameter'
 run --direct "$H/big-fw/" --max-size 8M
 expect "d: --max-size 8M with a 20 MiB file: CRITICAL (Code 4)" CRITICAL 'Code 4 firmware file too big'
 run --provisioning "$TEST_TMP/prov-http.cfg" -n prov

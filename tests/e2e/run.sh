@@ -148,11 +148,11 @@ expect "a correct folder is code 0" 0 none "" -- "$H/good/"
 expect "a correct folder with CRLF line ends is code 0" 0 none "" -- \
     "$H/good-crlf/"
 expect "the older version 0780 of the list is code 0" 0 none "" -- \
-    --version 0780 "$H/good/"
+    --firmware-version 0780 "$H/good/"
 expect "language fr01, which the files carry, is code 0" 0 none "" -- \
     --language fr01 "$H/good/"
 expect "version 0800, not in the list, is code 1" 1 version "0800" -- \
-    --version 0800 "$H/good/"
+    --firmware-version 0800 "$H/good/"
 expect "a 200000-byte gateway file over a 1K limit is code 4" 4 firmware "" -- \
     --max-size 1K "$H/good/"
 expect_plain "without --json the exit status is the code (0)" 0 -- "$H/good/"
@@ -328,5 +328,40 @@ expect_usage "a timeout that is not a number is a usage error" \
     --timeout abc "$H/good/"
 expect_usage "a size with an unknown suffix is a usage error" \
     --max-size 12Q "$H/good/"
+expect_usage "--version takes no firmware version (--firmware-version does)" \
+    --version=0790 "$H/good/"
+
+# The program's version: -V and --version print the same, which is the
+# VERSION file's, and run no probe.
+want_version=$(cat "$ROOT/VERSION")
+for opt in -V --version; do
+	out=$("$UPDPROBE" "$opt" 2>&1)
+	rc=$?
+	case $rc:$out in
+	"0:updprobe $want_version"|"0:updprobe $want_version+g"*)
+		ok "$opt prints the version ($out)" ;;
+	*)	not_ok "$opt prints the version (want status 0 and" \
+		    "\"updprobe $want_version[+g...]\"; got status $rc: $out)" ;;
+	esac
+done
+
+# The hard limit is computed in one place (probe_hard_limit_ms()); the man
+# pages quote it as a formula.  updprobe -h prints it for the default
+# timeout: every "N x timeout + M seconds" of the man pages must give it.
+help_limit=$("$UPDPROBE" -h 2>&1 | sed -n 's/.*a probe ends within \([0-9]*\) s at the default.*/\1/p')
+bad=""
+nformula=0
+for man in "$ROOT"/man/*.[0-9]; do
+	while read -r n m; do
+		nformula=$((nformula + 1))
+		[ "$((n * 30 + m))" = "$help_limit" ] ||
+		    bad="$bad ${man##*/}: $n x timeout + $m s;"
+	done < <(sed -E -n 's/.*(within|limit of) ([0-9]+)\\~\\\(mu\\~timeout \+ ([0-9]+) seconds.*/\2 \3/p' "$man")
+done
+if [ -n "$help_limit" ] && [ "$nformula" -ge 3 ] && [ -z "$bad" ]; then
+	ok "the man pages' hard limit ($nformula places) is the engine's ($help_limit s at timeout 30)"
+else
+	not_ok "the man pages' hard limit is the engine's (updprobe -h: \"${help_limit}\" s at 30; $nformula formulas found;${bad:- none differ})"
+fi
 
 finish

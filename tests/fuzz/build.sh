@@ -3,7 +3,7 @@
 #
 #   tests/fuzz/build.sh [NAME...]      default: every target
 #
-# Each tests/fuzz/fuzz_NAME.c is linked with the agent/*.c files it needs,
+# Each tests/fuzz/fuzz_NAME.c is linked with the agent/ files it needs,
 # all of them built with clang's libFuzzer, AddressSanitizer and UBSan.
 # Needs clang and its runtime (Debian 12: apt-get install clang
 # libclang-rt-14-dev) and the -dev packages of the normal build.
@@ -29,18 +29,30 @@ ENGINE=$(make -s --no-print-directory -C "$ROOT" engine-src) || exit 1
 
 ALL=(dirfile provfile target conf)
 
+E=agent/engine
+D=agent/daemon
+# The generated version string (the Makefile writes it).
+VERSION_C=${VERSION_C:-build/gen/version.c}
+
 # sources NAME: the agent files a target links, after its own.
 sources() {
 	case $1 in
-	dirfile)	echo "agent/dirfile.c agent/span.c" ;;
-	provfile)	echo "agent/provfile.c agent/span.c" ;;
-	target)		echo "agent/target.c agent/provfile.c agent/span.c" \
-			    "agent/util.c" ;;
-	# subagent.c for its log hook (it counts the errors conf.c makes);
-	# log.c with a sink of fuzz_conf.c's.
-	conf)		echo "agent/conf.c agent/subagent.c agent/monitor.c" \
-			    "agent/log.c $ENGINE" ;;
+	dirfile)	echo "$E/dirfile.c $E/span.c $E/util.c" ;;
+	provfile)	echo "$E/provfile.c $E/span.c $E/util.c" ;;
+	target)		echo "$E/target.c $E/provfile.c $E/span.c $E/util.c" \
+			    "$E/secret.c" ;;
+	# log.c with a sink of fuzz_conf.c's; monitor.c for mon_config.
+	conf)		echo "$D/conf.c $D/monitor.c $D/confirm.c $D/log.c" \
+			    "$ENGINE $VERSION_C" ;;
 	*)		return 1 ;;
+	esac
+}
+
+# includes NAME: the include paths of a target (those of its layer).
+includes() {
+	case $1 in
+	conf)	echo "-I$D -I$E/include" ;;
+	*)	echo "-I$E -I$E/include" ;;
 	esac
 }
 
@@ -78,7 +90,7 @@ for name in "$@"; do
 	fi
 	echo "build.sh: $OUT/fuzz_$name"
 	# shellcheck disable=SC2086  # word lists on purpose
-	if ! "$CLANG" $FUZZ_CFLAGS $WARN -Iagent -o "$OUT/fuzz_$name" \
+	if ! "$CLANG" $FUZZ_CFLAGS $WARN $(includes "$name") -o "$OUT/fuzz_$name" \
 	    "tests/fuzz/fuzz_$name.c" $src $flags; then
 		echo "build.sh: fuzz_$name does not build" >&2
 		status=1

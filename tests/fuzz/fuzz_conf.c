@@ -1,14 +1,16 @@
 /*
  * fuzz_conf.c - libFuzzer target for the daemon's directives
- * (agent/conf.c), read as updprobed reads them: through net-snmp's config
- * machinery, with the log hook of agent/subagent.c turning net-snmp's
- * "FILE: line N: Error: ..." messages into counted errors.
+ * (agent/daemon/conf.c), read as updprobed reads them: through net-snmp's
+ * config machinery, which reports each error as a "FILE: line N: Error:
+ * ..." (or "Warning:") log message.
  *
- * Set-up, once, as updprobed's main() does it: subagent_preinit() (the
- * log hook, no MIBs, no persistent state), init_agent(), conf_register().
+ * Set-up, once, as updprobed's subagent_setup() does it (a subagent, no
+ * MIBs, no persistent state, no config files of net-snmp's own, no Perl),
+ * then init_agent() and conf_register().
  * The input is written to a file in a temporary directory made once per
  * process (under $TMPDIR) and loaded with conf_load().  Checked:
- * - the returned count equals the FILE:LINE: errors logged while loading
+ * - the returned count equals the config messages net-snmp logged while
+ *   loading, counted here by a logging callback of the harness's own
  *   (every error is reported, every reported config error counts);
  * - a failed load leaves an empty configuration;
  * - a good one holds valid, uniquely named targets with the globals in
@@ -28,9 +30,9 @@
  * (run.sh runs from the top of the repository, so the seeds can use
  * tests/fuzz/corpus/provfile/...).
  *
- * The logger (agent/log.c) is replaced by the functions below: they count
- * and drop the lines; FUZZ_VERBOSE=1 prints them, to see why an input
- * failed.
+ * The daemon's logger (agent/daemon/log.c) has a sink here that drops
+ * its lines; FUZZ_VERBOSE=1 prints them and net-snmp's, to see why an
+ * input failed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,7 +52,6 @@
 #include "fuzz.h"
 #include "log.h"
 #include "probe.h"
-#include "subagent.h"
 
 #define CONF_NAME	"updprobed.conf"
 /* Limits of conf.c and target.c, repeated as the harness's own. */
@@ -84,16 +85,39 @@ static struct {
 	size_t		 nforeign;
 } fz;
 
-/* log.c's sink: count the FILE:... errors instead of printing them. */
+/* log.c's sink: the daemon's own lines are dropped. */
 static void
-count_line(int prio, const char *msg, void *arg)
+drop_line(int prio, const char *msg, void *arg)
 {
 	(void)arg;
-	if (fz.loading && prio == LOG_ERR &&
-	    strncmp(msg, fz.path, fz.pathlen) == 0 && msg[fz.pathlen] == ':')
-		fz.logged++;
 	if (fz.verbose)
 		fprintf(stderr, "updprobed: <%d> %s\n", prio, msg);
+}
+
+/*
+ * net-snmp's messages: count those about our file, "PATH: line N: Error:"
+ * or "...: Warning:", parsed here independently of conf.c.
+ */
+static int
+count_message(int major, int minor, void *server, void *client)
+{
+	struct snmp_log_message *m = server;
+	const char *msg = m->msg ? m->msg : "", *p;
+
+	(void)major;
+	(void)minor;
+	(void)client;
+	if (fz.verbose)
+		fprintf(stderr, "net-snmp: %s", msg);
+	if (!fz.loading || strncmp(msg, fz.path, fz.pathlen) != 0 ||
+	    strncmp(msg + fz.pathlen, ": line ", 7) != 0)
+		return 0;
+	for (p = msg + fz.pathlen + 7; *p >= '0' && *p <= '9'; p++)
+		;
+	if (p > msg + fz.pathlen + 7 && (strncmp(p, ": Error: ", 9) == 0 ||
+	    strncmp(p, ": Warning: ", 11) == 0))
+		fz.logged++;
+	return 0;
 }
 
 /* Set-up. */
@@ -134,7 +158,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	fz.verbose = getenv("FUZZ_VERBOSE") != NULL &&
 	    strcmp(getenv("FUZZ_VERBOSE"), "0") != 0;
-	log_set_sink(count_line, NULL);
+	log_set_sink(drop_line, NULL);
 	snprintf(fz.dir, sizeof(fz.dir), "%s/fuzz_conf.XXXXXX",
 	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
 	if (mkdtemp(fz.dir) == NULL) {
@@ -146,8 +170,24 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	fz.pathlen = strlen(fz.path);
 	atexit(cleanup);
 
-	/* As updprobed's main(), up to the first conf_load(). */
-	subagent_preinit(NULL);
+	/* As updprobed's subagent_setup(), up to the first conf_load(). */
+	snmp_disable_log();
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+	    count_message, NULL);
+	snmp_enable_calllog();
+	setenv("MIBS", "", 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE,
+	    1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_DISABLE_PERL, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
 	if (init_agent(CONF_APP) != 0) {
 		fprintf(stderr, "fuzz_conf: init_agent failed\n");
 		exit(1);
@@ -282,9 +322,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&cfg, 0xa5, sizeof(cfg));
 	fz.logged = 0;
 	fz.loading = 1;
-	subagent_log_config_errors(1);
 	errors = conf_load(fz.path, &cfg);
-	subagent_log_config_errors(0);
 	fz.loading = 0;
 	if (fz.verbose)
 		fprintf(stderr, "fuzz_conf: %d errors, %d logged, %zu "

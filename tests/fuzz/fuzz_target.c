@@ -7,8 +7,8 @@
  * lines are skipped):
  *	URL			first line: target_set_url()
  *	name=NAME		target_set_name()
- *	size=N[KMG]		parse_size(), against a reference
- *	seconds=N		parse_seconds(), against a reference
+ *	size=N[KMG]		target_parse_size(), against a reference
+ *	seconds=N		target_parse_seconds(), against a reference
  *	file=NAME		a file for target_file_url() (default: the DirFile)
  *	addr=ADDRESS		the address for it (default 192.0.2.10)
  *	key=value		target_set_option() (passwordFile is skipped: it
@@ -174,7 +174,7 @@ check_setter(int rc, const struct msgbuf *err, const struct target *t)
 	return 0;
 }
 
-/* parse_size() as the README states it, with no shortcut. */
+/* target_parse_size() as the README states it, with no shortcut. */
 static int
 ref_parse_size(const char *s, uint64_t *out)
 {
@@ -218,7 +218,7 @@ static void
 check_parse_size(const char *s)
 {
 	uint64_t	got = 0, want = 0;
-	int		rc = parse_size(s, &got);
+	int		rc = target_parse_size(s, &got);
 
 	CHECK(rc == ref_parse_size(s, &want));
 	if (rc == 0)
@@ -229,7 +229,7 @@ static void
 check_parse_seconds(const char *s)
 {
 	unsigned	got = 0, want = 0;
-	int		rc = parse_seconds(s, &got);
+	int		rc = target_parse_seconds(s, &got);
 
 	CHECK(rc == ref_parse_seconds(s, &want));
 	if (rc == 0)

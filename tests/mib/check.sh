@@ -9,7 +9,7 @@
 #     DESIGN.md section 4 makes public to an OID under netSnmpPlaypen;
 #   - the table index is a length-prefixed string, so that
 #     UPDPROBE-MIB::updprobeTargetCode."site-a" works both ways;
-#   - every number in agent/mib_oids.h (compiled, not grepped) is the
+#   - every number in mib/mib_oids.h (compiled, not grepped) is the
 #     number snmptranslate gives, and every object of the MIB has one.
 #
 # Base MIBs come from tests/mibs.sh. Output: "ok - ..." / "not ok - ..."
@@ -19,7 +19,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 MIB=mib/UPDPROBE-MIB.txt
-HDR=agent/mib_oids.h
+HDR=mib/mib_oids.h
 ARC=.1.3.6.1.4.1.8072.9999.9999		# netSnmpPlaypen, DESIGN.md section 4
 
 pass=0
@@ -217,7 +217,7 @@ else
 	notok "column access (index not-accessible, ProbeNow read-write, rest read-only):${bad:- no columns}"
 fi
 
-# --- agent/mib_oids.h -----------------------------------------------------
+# --- mib/mib_oids.h -------------------------------------------------------
 #
 # Constants carry a trailing "mib: ..." comment: an OID macro or a scalar,
 # column or notification sub-identifier names its descriptor; a textual
@@ -277,7 +277,7 @@ EOF
 } >"$WORK/oids.c"
 
 if out=$(${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -Wshadow \
-    -Wstrict-prototypes -Wmissing-prototypes -Iagent \
+    -Wstrict-prototypes -Wmissing-prototypes -Imib -Iagent/engine/include \
     -o "$WORK/oids" "$WORK/oids.c" 2>&1) &&
     "$WORK/oids" >"$WORK/header"; then
 	ok "$HDR compiles cleanly ($(wc -l <"$WORK/constants") annotated constants)"

@@ -292,7 +292,7 @@ def build_scenarios():
     S = {}
     good_dir = render_dirlist(dirlist_sections())
 
-    S["good"] = ("a correct folder: 0 (--version 0800: 1, --max-size 1K: 4)",
+    S["good"] = ("a correct folder: 0 (--firmware-version 0800: 1, --max-size 1K: 4)",
         base_folder())
     S["good-crlf"] = ("a correct folder, CRLF line ends: 0", base_folder(
         render_dirlist(dirlist_sections(), eol="\r\n")))

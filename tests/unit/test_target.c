@@ -104,15 +104,15 @@ sizes_take_suffixes(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(parse_size("8M", &v), 0);
+	assert_int_equal(target_parse_size("8M", &v), 0);
 	assert_true(v == 8ULL * 1024 * 1024);
-	assert_int_equal(parse_size("512k", &v), 0);
+	assert_int_equal(target_parse_size("512k", &v), 0);
 	assert_true(v == 512 * 1024);
-	assert_int_equal(parse_size("1048576", &v), 0);
+	assert_int_equal(target_parse_size("1048576", &v), 0);
 	assert_true(v == 1048576);
-	assert_int_equal(parse_size("", &v), -1);
-	assert_int_equal(parse_size("8X", &v), -1);
-	assert_int_equal(parse_size("99999999999999999999", &v), -1);
+	assert_int_equal(target_parse_size("", &v), -1);
+	assert_int_equal(target_parse_size("8X", &v), -1);
+	assert_int_equal(target_parse_size("99999999999999999999", &v), -1);
 }
 
 static void

@@ -1,0 +1,518 @@
+/*
+ * monitor.c - targets, schedule, confirmed codes.
+ *
+ * Each target has its own timer in the loop's heap.  When it fires the
+ * target is probed if fewer than max_inflight probes run, else it waits in
+ * a FIFO for a slot.  The next probe is due one interval after the last
+ * was due (not after it ended), so a schedule does not drift; a small
+ * jitter keeps targets that share an interval from locking together.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "monitor.h"
+#include "util.h"
+
+/* Jitter added to each interval: up to 1/JITTER_DIV of it, either way. */
+#define JITTER_DIV	100
+
+struct monitor {
+	struct loop		 *loop;
+	struct engine		 *engine;
+	struct monitor_hooks	  h;
+	struct mon_target	**v;		/* sorted by name */
+	size_t			  n;
+	unsigned		  interval, confirm, max_inflight;
+	unsigned		  inflight;
+	struct mon_target	 *qhead, *qtail;
+	uint32_t		  probes_run;
+	uint32_t		  rng;
+};
+
+static void	due(void *);
+
+/* Configuration. */
+
+void
+mon_config_init(struct mon_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->interval = MON_DEFAULT_INTERVAL;
+	c->confirm = MON_DEFAULT_CONFIRM;
+	c->max_inflight = MON_DEFAULT_INFLIGHT;
+}
+
+/* A target not yet scheduled: no monitor, never probed. */
+static struct mon_target *
+mt_new(const struct target *t)
+{
+	struct mon_target *mt;
+
+	if ((mt = calloc(1, sizeof(*mt))) == NULL)
+		return NULL;
+	mt->code = MON_NOT_PROBED;
+	confirm_init(&mt->c);
+	mt->step = STEP_NONE;
+	mt->t = *t;
+	return mt;
+}
+
+static void
+mt_free(struct mon_target *mt)
+{
+	if (mt == NULL)
+		return;
+	target_clear(&mt->t);
+	free(mt);
+}
+
+void
+mon_config_clear(struct mon_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntargets; i++)
+		mt_free(c->targets[i]);
+	free(c->targets);
+	free(c->slots);
+	c->targets = NULL;
+	c->slots = NULL;
+	c->ntargets = c->cap = c->nslots = 0;
+}
+
+/* FNV-1a: names are the operator's, spread is all that matters. */
+static size_t
+name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Record target i (from 0) in the first free slot from name's. */
+static void
+index_put(size_t *v, size_t n, const char *name, size_t i)
+{
+	size_t j = name_hash(name) & (n - 1);
+
+	while (v[j] != 0)
+		j = (j + 1) & (n - 1);
+	v[j] = i + 1;
+}
+
+/* Twice the slots, the targets put in again; kept at most half full. */
+static int
+index_grow(struct mon_config *c)
+{
+	size_t n = c->nslots ? c->nslots * 2 : 64, i, *v;
+
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < c->ntargets; i++)
+		index_put(v, n, c->targets[i]->t.name, i);
+	free(c->slots);
+	c->slots = v;
+	c->nslots = n;
+	return 0;
+}
+
+int
+mon_config_add(struct mon_config *c, const struct target *t)
+{
+	struct mon_target *mt;
+
+	if ((c->ntargets + 1) * 2 > c->nslots && index_grow(c) == -1)
+		return -1;
+	if (c->ntargets == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct mon_target **n;
+
+		if ((n = reallocarray(c->targets, cap, sizeof(*n))) == NULL)
+			return -1;
+		c->targets = n;
+		c->cap = cap;
+	}
+	if ((mt = mt_new(t)) == NULL)
+		return -1;
+	index_put(c->slots, c->nslots, t->name, c->ntargets);
+	c->targets[c->ntargets++] = mt;
+	return 0;
+}
+
+struct target *
+mon_config_target(const struct mon_config *c, size_t i)
+{
+	return &c->targets[i]->t;
+}
+
+const struct target *
+mon_config_find(const struct mon_config *c, const char *name)
+{
+	size_t j, k;
+
+	if (c->nslots == 0)
+		return NULL;
+	/* At most half full: an empty slot ends every search. */
+	for (j = name_hash(name) & (c->nslots - 1); (k = c->slots[j]) != 0;
+	    j = (j + 1) & (c->nslots - 1))
+		if (strcmp(c->targets[k - 1]->t.name, name) == 0)
+			return &c->targets[k - 1]->t;
+	return NULL;
+}
+
+/* The monitor. */
+
+static uint32_t
+rnd(struct monitor *m)
+{
+	/* xorshift32: jitter needs spread, not secrecy. */
+	m->rng ^= m->rng << 13;
+	m->rng ^= m->rng >> 17;
+	m->rng ^= m->rng << 5;
+	return m->rng;
+}
+
+struct monitor *
+monitor_new(struct loop *l, struct engine *e, const struct monitor_hooks *h)
+{
+	struct monitor *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->loop = l;
+	m->engine = e;
+	m->h = *h;
+	m->interval = MON_DEFAULT_INTERVAL;
+	m->confirm = MON_DEFAULT_CONFIRM;
+	m->max_inflight = MON_DEFAULT_INFLIGHT;
+	m->rng = (uint32_t)loop_clock_ms() ^ ((uint32_t)getpid() << 16) ^ 1;
+	return m;
+}
+
+static void
+schedule(struct mon_target *mt, uint64_t delay_ms)
+{
+	mt->due = loop_clock_ms() + delay_ms;
+	loop_timer_set(mt->m->loop, &mt->timer, delay_ms);
+}
+
+static void
+dequeue(struct monitor *m, struct mon_target *mt)
+{
+	struct mon_target **pp;
+
+	if (!mt->queued)
+		return;
+	for (pp = &m->qhead; *pp != NULL; pp = &(*pp)->qnext)
+		if (*pp == mt) {
+			*pp = mt->qnext;
+			break;
+		}
+	m->qtail = NULL;
+	for (struct mon_target *q = m->qhead; q != NULL; q = q->qnext)
+		m->qtail = q;
+	mt->queued = 0;
+	mt->qnext = NULL;
+}
+
+static void
+drop(struct monitor *m, struct mon_target *mt)
+{
+	if (mt->running != NULL) {
+		probe_cancel(mt->running);
+		mt->running = NULL;
+		m->inflight--;
+	}
+	dequeue(m, mt);
+	loop_timer_fini(m->loop, &mt->timer);
+	if (m->h.removed != NULL)
+		m->h.removed(mt, m->h.arg);
+	mt_free(mt);
+}
+
+void
+monitor_free(struct monitor *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		drop(m, m->v[i]);
+	free(m->v);
+	free(m);
+}
+
+/* Feed a probe's code to the confirmation; announce what it causes. */
+static void
+confirm(struct monitor *m, struct mon_target *mt, int code)
+{
+	static const struct {
+		unsigned	 bit;
+		enum mon_event	 ev;
+	} order[] = {
+		{ CONFIRM_EV_CODE_CHANGE, MON_EV_CODE_CHANGE },
+		{ CONFIRM_EV_PROBLEM, MON_EV_PROBLEM },
+		{ CONFIRM_EV_CLEARED, MON_EV_CLEARED },
+	};
+	unsigned ev = confirm_feed(&mt->c, code, m->confirm), i;
+
+	if (ev == 0)
+		return;
+	if (ev & CONFIRM_NEW_CODE)
+		mt->last_change = time(NULL);
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if ((ev & order[i].bit) && m->h.event != NULL)
+			m->h.event(mt, order[i].ev, m->h.arg);
+}
+
+static void start(struct monitor *, struct mon_target *);
+
+static void
+fill_slots(struct monitor *m)
+{
+	while (m->qhead != NULL && m->inflight < m->max_inflight) {
+		struct mon_target *mt = m->qhead;
+
+		m->qhead = mt->qnext;
+		if (m->qhead == NULL)
+			m->qtail = NULL;
+		mt->qnext = NULL;
+		mt->queued = 0;
+		start(m, mt);
+	}
+}
+
+static void
+next_due(struct monitor *m, struct mon_target *mt)
+{
+	uint64_t now = loop_clock_ms(), period = (uint64_t)mt->interval * 1000;
+	uint64_t span = period / JITTER_DIV, next;
+
+	next = mt->due + period;
+	if (span > 0)
+		next = next - span + rnd(m) % (2 * span + 1);
+	if (next <= now)
+		next = now + (span > 0 ? rnd(m) % span : 0);
+	mt->due = next;
+	loop_timer_set(m->loop, &mt->timer, next - now);
+}
+
+static void
+on_result(const struct probe_result *r, void *arg)
+{
+	struct mon_target *mt = arg;
+	struct monitor *m = mt->m;
+	int s;
+
+	mt->running = NULL;
+	m->inflight--;
+	m->probes_run++;
+	mt->probes++;
+	if (r->code != M3_NO_PROBLEMS)
+		mt->problems++;
+	mt->code = r->code;
+	mt->step = r->step;
+	strlcpy(mt->detail, r->detail, sizeof(mt->detail));
+	strlcpy(mt->version, r->version, sizeof(mt->version));
+	for (s = 0; s < STEP_NONE; s++)
+		mt->ms[s] = r->steps[s].ms;
+	mt->http_status = r->http_status;
+	mt->firmware_size = r->firmware_size;
+	mt->last_probe = time(NULL);
+	if (m->h.result != NULL)
+		m->h.result(mt, m->h.arg);
+	confirm(m, mt, r->code);
+	if (!loop_timer_armed(&mt->timer))
+		next_due(m, mt);
+	fill_slots(m);
+}
+
+static void
+start(struct monitor *m, struct mon_target *mt)
+{
+	mt->running = probe_start(m->engine, &mt->t, on_result, mt);
+	if (mt->running == NULL) {
+		next_due(m, mt);	/* out of memory: try next time */
+		return;
+	}
+	m->inflight++;
+}
+
+static void
+due(void *arg)
+{
+	struct mon_target *mt = arg;
+	struct monitor *m = mt->m;
+
+	if (mt->running != NULL || mt->queued) {
+		next_due(m, mt);	/* still busy: skip this round */
+		return;
+	}
+	if (m->inflight < m->max_inflight) {
+		start(m, mt);
+		return;
+	}
+	mt->queued = 1;
+	if (m->qtail != NULL)
+		m->qtail->qnext = mt;
+	else
+		m->qhead = mt;
+	m->qtail = mt;
+}
+
+void
+monitor_probe_now(struct monitor *m, struct mon_target *mt)
+{
+	if (mt->running != NULL)
+		return;
+	dequeue(m, mt);
+	loop_timer_clear(m->loop, &mt->timer);
+	mt->due = loop_clock_ms();
+	/* An operator's request goes ahead of the queue. */
+	start(m, mt);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	const struct mon_target *x = *(struct mon_target * const *)a;
+	const struct mon_target *y = *(struct mon_target * const *)b;
+
+	return strcmp(x->t.name, y->t.name);
+}
+
+static int
+cmp_key(const void *key, const void *elem)
+{
+	const struct mon_target *y = *(struct mon_target * const *)elem;
+
+	return strcmp(key, y->t.name);
+}
+
+struct mon_target *
+monitor_find(struct monitor *m, const char *name)
+{
+	struct mon_target **p;
+
+	if (m->n == 0)
+		return NULL;
+	p = bsearch(name, m->v, m->n, sizeof(*m->v), cmp_key);
+	return p ? *p : NULL;
+}
+
+/* Schedule mt by its settings, the first probe soon. */
+static void
+settle(struct monitor *m, struct mon_target *mt)
+{
+	uint64_t spread;
+
+	mt->interval = mt->t.interval ? mt->t.interval : m->interval;
+	spread = (uint64_t)mt->interval * 1000;
+	if (spread > MON_START_SPREAD_MS)
+		spread = MON_START_SPREAD_MS;
+	schedule(mt, rnd(m) % (spread + 1));
+}
+
+/*
+ * Give each new target of c its timer's place in the loop.  On failure
+ * (out of memory) the places given are taken back and -1 returned:
+ * nothing has changed yet.
+ */
+static int
+reserve_timers(struct monitor *m, struct mon_config *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->ntargets; i++) {
+		struct mon_target *cfg = c->targets[i];
+
+		if (monitor_find(m, cfg->t.name) != NULL)
+			continue;
+		if (loop_timer_init(m->loop, &cfg->timer, due, cfg) == -1)
+			break;
+		cfg->m = m;
+	}
+	if (i == c->ntargets)
+		return 0;
+	for (j = 0; j < i; j++)
+		if (c->targets[j]->m != NULL) {
+			loop_timer_fini(m->loop, &c->targets[j]->timer);
+			c->targets[j]->m = NULL;
+		}
+	return -1;
+}
+
+int
+monitor_apply(struct monitor *m, struct mon_config *c)
+{
+	struct mon_target **nv, *mt;
+	size_t i, n = 0;
+
+	if ((nv = calloc(c->ntargets + 1, sizeof(*nv))) == NULL ||
+	    reserve_timers(m, c) == -1) {
+		/* Ours all the same: the passwords are wiped. */
+		free(nv);
+		mon_config_clear(c);
+		return -1;
+	}
+	m->interval = c->interval;
+	m->confirm = c->confirm ? c->confirm : 1;
+	m->max_inflight = c->max_inflight ? c->max_inflight : 1;
+	for (i = 0; i < c->ntargets; i++) {
+		struct mon_target *cfg = c->targets[i];
+		const struct target *t = &cfg->t;
+
+		c->targets[i] = NULL;
+		if (cfg->m == NULL) {
+			mt = monitor_find(m, t->name);
+			/* Kept: results, counters, confirmed code. */
+			if (memcmp(&mt->t, t, sizeof(*t)) != 0 ||
+			    (t->interval ? t->interval : m->interval) !=
+			    mt->interval) {
+				target_clear(&mt->t);
+				mt->t = *t;
+				settle(m, mt);
+			}
+			nv[n++] = mt;
+			mt_free(cfg);
+			continue;
+		}
+		/* New: adopted as it is, its timer reserved above. */
+		settle(m, cfg);
+		nv[n++] = cfg;
+		if (m->h.added != NULL)
+			m->h.added(cfg, m->h.arg);
+	}
+	/* Drop the targets the new configuration does not name. */
+	qsort(nv, n, sizeof(*nv), cmp_name);
+	for (i = 0; i < m->n; i++) {
+		mt = m->v[i];
+		if (bsearch(mt->t.name, nv, n, sizeof(*nv), cmp_key) == NULL)
+			drop(m, mt);
+	}
+	free(m->v);
+	m->v = nv;
+	m->n = n;
+	/* The rest of the config (kept targets' copies) is wiped. */
+	mon_config_clear(c);
+	fill_slots(m);
+	return 0;
+}
+
+size_t
+monitor_count(const struct monitor *m)
+{
+	return m->n;
+}
+
+uint32_t
+monitor_probes_run(const struct monitor *m)
+{
+	return m->probes_run;
+}

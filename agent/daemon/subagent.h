@@ -1,0 +1,37 @@
+/*
+ * subagent.h - the SNMP glue: UPDPROBE-MIB on top of the monitor, net-snmp
+ * on top of the loop.  Knows nothing of HTTP.
+ */
+#ifndef UPDPROBE_SUBAGENT_H
+#define UPDPROBE_SUBAGENT_H
+
+#include "loop.h"
+#include "monitor.h"
+
+struct subagent;
+
+/*
+ * The order of the calls:
+ *   subagent_setup()           net-snmp as an AgentX subagent, its logging
+ *                             in ours; then the config may be read
+ *   subagent_use_socket()     after every config load: -x wins
+ *   subagent_new()            the MIB registrations
+ *   subagent_start()          connect to the master (or keep trying)
+ *   subagent_sync()           after every loop iteration
+ *   subagent_shutdown()       the registrations, then net-snmp
+ */
+int		 subagent_setup(const char *agentx_socket);
+void		 subagent_use_socket(const char *agentx_socket);
+struct subagent	*subagent_new(struct loop *);
+void		 subagent_set_monitor(struct subagent *, struct monitor *);
+/* The hooks the monitor calls. */
+void		 subagent_hooks(struct subagent *, struct monitor_hooks *);
+void		 subagent_start(struct subagent *);
+/* Re-read net-snmp's descriptors and timeout. */
+void		 subagent_sync(struct subagent *);
+void		 subagent_config_loaded(struct subagent *);
+/* The AgentX master address in use, for the log. */
+const char	*subagent_socket(void);
+void		 subagent_shutdown(struct subagent *);
+
+#endif

@@ -1,0 +1,549 @@
+/*
+ * target.c - building a target from a URL, options, a provisioning file
+ * and a password file.  Everything here is synchronous and small.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "provfile.h"
+#include "secret.h"
+#include "target.h"
+#include "util.h"
+
+/* Longest accepted --max-size: far above any m3 firmware image. */
+#define MAX_SIZE_LIMIT	(1ULL << 40)
+
+void
+target_init(struct target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->proto = PROTO_HTTP;
+	strlcpy(t->path, TARGET_DEFAULT_PATH, sizeof(t->path));
+	strlcpy(t->dirfile, TARGET_DEFAULT_DIRFILE, sizeof(t->dirfile));
+	t->max_size = TARGET_DEFAULT_MAXSIZE;
+	t->timeout_ms = TARGET_DEFAULT_TIMEOUT * 1000;
+}
+
+void
+target_clear(struct target *t)
+{
+	explicit_bzero(t->password, sizeof(t->password));
+}
+
+int
+target_set_name(struct target *t, const char *name, char *err, size_t errlen)
+{
+	size_t i, n = strlen(name);
+
+	if (n == 0 || n > TARGET_NAME_MAX)
+		return errorf(err, errlen, "target name must be 1-%d characters",
+		    TARGET_NAME_MAX);
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) &&
+		    strchr("._-", name[i]) == NULL)
+			return errorf(err, errlen, "target name \"%s\": only "
+			    "A-Z a-z 0-9 . _ - are allowed", name);
+	strlcpy(t->name, name, sizeof(t->name));
+	return 0;
+}
+
+static int
+parse_port(const char *s, size_t len, unsigned *port)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 5)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v == 0 || v > 65535)
+		return -1;
+	*port = (unsigned)v;
+	return 0;
+}
+
+static int
+valid_hostname(const char *h)
+{
+	for (; *h != '\0'; h++)
+		if (!isalnum((unsigned char)*h) && strchr("-._", *h) == NULL)
+			return 0;
+	return 1;
+}
+
+/* host, [v6] or host:port / [v6]:port; "" is allowed (code 6 later). */
+static int
+set_hostport(struct target *t, const char *s, size_t len, char *err,
+    size_t errlen)
+{
+	const char *end = s + len, *colon;
+	size_t hlen;
+
+	t->port = 0;
+	if (len > 0 && s[0] == '[') {
+		const char *rb = memchr(s, ']', len);
+		struct in6_addr a6;
+
+		if (rb == NULL || (size_t)(rb - s - 1) >= sizeof(t->host))
+			return errorf(err, errlen, "malformed IPv6 address");
+		hlen = (size_t)(rb - s - 1);
+		memcpy(t->host, s + 1, hlen);
+		t->host[hlen] = '\0';
+		if (inet_pton(AF_INET6, t->host, &a6) != 1)
+			return errorf(err, errlen, "malformed IPv6 address "
+			    "\"%s\"", t->host);
+		colon = rb + 1 < end ? rb + 1 : NULL;
+		if (colon != NULL && *colon != ':')
+			return errorf(err, errlen, "junk after IPv6 address");
+	} else {
+		colon = memchr(s, ':', len);
+		hlen = colon ? (size_t)(colon - s) : len;
+		if (hlen >= sizeof(t->host))
+			return errorf(err, errlen, "host name too long");
+		memcpy(t->host, s, hlen);
+		t->host[hlen] = '\0';
+		if (!valid_hostname(t->host))
+			return errorf(err, errlen, "malformed host name \"%s\"",
+			    t->host);
+	}
+	if (colon != NULL && parse_port(colon + 1, (size_t)(end - colon - 1),
+	    &t->port) == -1)
+		return errorf(err, errlen, "malformed port in \"%.*s\"",
+		    (int)len, s);
+	return 0;
+}
+
+/* A folder: begins and ends with '/', no query, no control characters. */
+static int
+set_path(struct target *t, const char *p, char *err, size_t errlen)
+{
+	size_t n = strlen(p);
+	const char *c;
+
+	for (c = p; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '?' ||
+		    *c == '#' || *c == ' ')
+			return errorf(err, errlen, "path \"%s\": characters the "
+			    "device cannot request", p);
+	if (n + 3 > sizeof(t->path))
+		return errorf(err, errlen, "path too long");
+	snprintf(t->path, sizeof(t->path), "%s%s%s", p[0] == '/' ? "" : "/",
+	    p, (n > 0 && p[n - 1] == '/') ? "" : "/");
+	if (strcmp(t->path, "//") == 0)
+		strlcpy(t->path, "/", sizeof(t->path));
+	return 0;
+}
+
+int
+target_set_url(struct target *t, const char *url, char *err, size_t errlen)
+{
+	static const struct {
+		const char		*scheme;
+		enum target_proto	 proto;
+	} schemes[] = {
+		{ "http://", PROTO_HTTP },
+		{ "https://", PROTO_HTTPS },
+		{ "tftp://", PROTO_TFTP },
+	};
+	const char *auth = NULL, *slash;
+	size_t i, alen;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		size_t n = strlen(schemes[i].scheme);
+
+		if (strncasecmp(url, schemes[i].scheme, n) == 0) {
+			t->proto = schemes[i].proto;
+			auth = url + n;
+			break;
+		}
+	}
+	if (auth == NULL)
+		return errorf(err, errlen, "\"%s\": the URL must begin with "
+		    "http://, https:// or tftp://", url);
+	slash = strchr(auth, '/');
+	alen = slash ? (size_t)(slash - auth) : strlen(auth);
+	if (memchr(auth, '@', alen) != NULL)
+		return errorf(err, errlen, "credentials in the URL are refused "
+		    "(they would show in process lists): use a user and a "
+		    "password file");
+	if (set_hostport(t, auth, alen, err, errlen) == -1)
+		return -1;
+	return set_path(t, slash ? slash : "/", err, errlen);
+}
+
+int
+target_set_provisioning(struct target *t, const char *file, char *err,
+    size_t errlen)
+{
+	struct provfile pf;
+
+	if (provfile_load(file, &pf, err, errlen) == -1)
+		return -1;
+	/* The device's default transfer protocol is TFTP. */
+	t->proto = pf.protocol == PROV_PROTO_HTTP ? PROTO_HTTP : PROTO_TFTP;
+	if (set_hostport(t, pf.server, strlen(pf.server), err, errlen) == -1) {
+		char why[256];
+
+		strlcpy(why, err, sizeof(why));
+		return errorf(err, errlen, "%s: %%NETWORK_FWU_SERVER%%: %s",
+		    file, why);
+	}
+	if (pf.path[0] != '\0' && set_path(t, pf.path, err, errlen) == -1) {
+		char why[256];
+
+		strlcpy(why, err, sizeof(why));
+		return errorf(err, errlen, "%s: %%FWU_TFTP_SERVER_PATH%%: %s",
+		    file, why);
+	}
+	return 0;
+}
+
+int
+target_set_password_file(struct target *t, const char *file, char *err,
+    size_t errlen)
+{
+	return secret_read_file(file, t->password, sizeof(t->password), err,
+	    errlen);
+}
+
+int
+target_add_dns_server(struct target *t, const char *spec, char *err,
+    size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN + 8], buf[INET6_ADDRSTRLEN + 16];
+	unsigned char bin[sizeof(struct in6_addr)];
+	const char *port = NULL;
+	size_t len = strlen(spec), used = strlen(t->dns_servers);
+	unsigned p = 53;
+	int v6 = 0;
+
+	if (spec[0] == '[') {
+		const char *rb = strchr(spec, ']');
+
+		if (rb == NULL || (size_t)(rb - spec) >= sizeof(addr))
+			return errorf(err, errlen, "DNS server \"%s\": malformed",
+			    spec);
+		memcpy(addr, spec + 1, (size_t)(rb - spec - 1));
+		addr[rb - spec - 1] = '\0';
+		port = rb[1] == ':' ? rb + 2 : (rb[1] ? "" : NULL);
+		v6 = 1;
+	} else if (strchr(spec, ':') != strrchr(spec, ':')) {
+		if (len >= sizeof(addr))
+			return errorf(err, errlen, "DNS server \"%s\": malformed",
+			    spec);
+		strlcpy(addr, spec, sizeof(addr));	/* bare IPv6 */
+		v6 = 1;
+	} else {
+		const char *colon = strchr(spec, ':');
+		size_t alen = colon ? (size_t)(colon - spec) : len;
+
+		if (alen >= sizeof(addr))
+			return errorf(err, errlen, "DNS server \"%s\": malformed",
+			    spec);
+		memcpy(addr, spec, alen);
+		addr[alen] = '\0';
+		port = colon ? colon + 1 : NULL;
+	}
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, bin) != 1)
+		return errorf(err, errlen, "DNS server \"%s\": an IP address is "
+		    "needed (the base stations are given addresses too)", spec);
+	if (port != NULL && parse_port(port, strlen(port), &p) == -1)
+		return errorf(err, errlen, "DNS server \"%s\": malformed port",
+		    spec);
+	snprintf(buf, sizeof(buf), v6 ? "[%s]:%u" : "%s:%u", addr, p);
+	if (used + strlen(buf) + 2 > sizeof(t->dns_servers))
+		return errorf(err, errlen, "too many DNS servers");
+	snprintf(t->dns_servers + used, sizeof(t->dns_servers) - used, "%s%s",
+	    used ? "," : "", buf);
+	return 0;
+}
+
+int
+target_parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, mult = 1;
+	const char *p;
+
+	if (*s == '\0')
+		return -1;
+	for (p = s; isdigit((unsigned char)*p); p++) {
+		if (v > MAX_SIZE_LIMIT)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (p == s)
+		return -1;
+	switch (*p) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		mult = 1024;
+		p++;
+		break;
+	case 'm': case 'M':
+		mult = 1024 * 1024;
+		p++;
+		break;
+	case 'g': case 'G':
+		mult = 1024 * 1024 * 1024;
+		p++;
+		break;
+	default:
+		return -1;
+	}
+	if (*p != '\0' || v > MAX_SIZE_LIMIT / mult)
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+int
+target_parse_seconds(const char *s, unsigned *out)
+{
+	unsigned v = 0;
+	const char *p;
+
+	for (p = s; isdigit((unsigned char)*p) && v <= TARGET_MAX_SECONDS; p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	if (p == s || *p != '\0' || v == 0 || v > TARGET_MAX_SECONDS)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+set_version(struct target *t, const char *v, char *err, size_t errlen)
+{
+	if (strlen(v) != 4 || strspn(v, "0123456789") != 4)
+		return errorf(err, errlen, "version \"%s\": 4 digits expected "
+		    "(e.g. 0790)", v);
+	strlcpy(t->version, v, sizeof(t->version));
+	return 0;
+}
+
+static int
+set_language(struct target *t, const char *v, char *err, size_t errlen)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= sizeof(t->language) ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != n)
+		return errorf(err, errlen, "language \"%s\": a tag such as fr01 "
+		    "expected", v);
+	strlcpy(t->language, v, sizeof(t->language));
+	return 0;
+}
+
+static int
+set_bool(const char *v, int *out)
+{
+	if (strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0 ||
+	    strcasecmp(v, "true") == 0)
+		*out = 1;
+	else if (strcmp(v, "0") == 0 || strcasecmp(v, "no") == 0 ||
+	    strcasecmp(v, "false") == 0)
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+int
+target_set_option(struct target *t, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	unsigned secs;
+
+	if (strcmp(key, "version") == 0)
+		return set_version(t, value, err, errlen);
+	if (strcmp(key, "language") == 0)
+		return set_language(t, value, err, errlen);
+	if (strcmp(key, "user") == 0) {
+		if (strlen(value) >= sizeof(t->user) || strchr(value, ':'))
+			return errorf(err, errlen, "user: too long or has ':'");
+		strlcpy(t->user, value, sizeof(t->user));
+		return 0;
+	}
+	if (strcmp(key, "passwordFile") == 0)
+		return target_set_password_file(t, value, err, errlen);
+	if (strcmp(key, "password") == 0)
+		return errorf(err, errlen, "passwords are read only from a "
+		    "file: use passwordFile=FILE (mode 600)");
+	if (strcmp(key, "dnsServer") == 0)
+		return target_add_dns_server(t, value, err, errlen);
+	if (strcmp(key, "timeout") == 0) {
+		if (target_parse_seconds(value, &secs) == -1)
+			return errorf(err, errlen, "timeout \"%s\": whole seconds "
+			    "1-%d expected", value, TARGET_MAX_SECONDS);
+		t->timeout_ms = secs * 1000;
+		return 0;
+	}
+	if (strcmp(key, "interval") == 0) {
+		if (target_parse_seconds(value, &t->interval) == -1)
+			return errorf(err, errlen, "interval \"%s\": whole "
+			    "seconds 1-%d expected", value, TARGET_MAX_SECONDS);
+		return 0;
+	}
+	if (strcmp(key, "maxSize") == 0) {
+		if (target_parse_size(value, &t->max_size) == -1 || t->max_size == 0)
+			return errorf(err, errlen, "maxSize \"%s\": bytes with an "
+			    "optional K, M or G expected", value);
+		return 0;
+	}
+	if (strcmp(key, "dirFile") == 0) {
+		if (value[0] == '\0' || strlen(value) >= sizeof(t->dirfile) ||
+		    strchr(value, '/') != NULL)
+			return errorf(err, errlen, "dirFile \"%s\": a file name "
+			    "expected", value);
+		strlcpy(t->dirfile, value, sizeof(t->dirfile));
+		return 0;
+	}
+	if (strcmp(key, "fullDownload") == 0) {
+		if (set_bool(value, &t->full_download) == -1)
+			return errorf(err, errlen, "fullDownload: yes or no");
+		return 0;
+	}
+	if (strcmp(key, "insecure") == 0) {
+		if (set_bool(value, &t->insecure) == -1)
+			return errorf(err, errlen, "insecure: yes or no");
+		return 0;
+	}
+	return errorf(err, errlen, "unknown target setting \"%s\"", key);
+}
+
+unsigned
+target_port(const struct target *t)
+{
+	if (t->port != 0)
+		return t->port;
+	switch (t->proto) {
+	case PROTO_HTTPS:
+		return 443;
+	case PROTO_TFTP:
+		return 69;
+	default:
+		return 80;
+	}
+}
+
+static const char *
+scheme(const struct target *t)
+{
+	return t->proto == PROTO_HTTPS ? "https" :
+	    t->proto == PROTO_TFTP ? "tftp" : "http";
+}
+
+static void
+hostport(const char *host, unsigned port, char *buf, size_t len)
+{
+	int v6 = strchr(host, ':') != NULL;
+
+	if (port)
+		snprintf(buf, len, v6 ? "[%s]:%u" : "%s:%u", host, port);
+	else
+		snprintf(buf, len, v6 ? "[%s]" : "%s", host);
+}
+
+void
+target_url(const struct target *t, char *buf, size_t len)
+{
+	char hp[TARGET_HOST_MAX + 16];
+
+	hostport(t->host, t->port, hp, sizeof(hp));
+	snprintf(buf, len, "%s://%s%s", scheme(t), hp, t->path);
+}
+
+/*
+ * HTTP keeps the host name in the URL (Host header, TLS name) and is
+ * pinned to the resolved address elsewhere; TFTP has no names on the wire,
+ * so its URL carries the address.  libcurl drops the first '/' of a TFTP
+ * URL path, so the folder's own leading slash needs a second one.
+ */
+void
+target_file_url(const struct target *t, const char *addr, const char *file,
+    char *buf, size_t len)
+{
+	char hp[TARGET_HOST_MAX + 16];
+
+	if (t->proto == PROTO_TFTP) {
+		hostport(addr, target_port(t), hp, sizeof(hp));
+		snprintf(buf, len, "tftp://%s/%s%s", hp, t->path, file);
+	} else {
+		hostport(t->host, t->port, hp, sizeof(hp));
+		snprintf(buf, len, "%s://%s%s%s", scheme(t), hp, t->path, file);
+	}
+}
+
+const struct target_option target_options[] = {
+	{ "firmware-version", "version", "V",
+	  "firmware version to select (4 digits; default: the newest)" },
+	{ "language", "language", "L", "language tag of the files (e.g. fr01)" },
+	{ "user", "user", "U", "HTTP user (Basic or Digest)" },
+	{ "password-file", "passwordFile", "F",
+	  "file holding the password (mode 600)" },
+	{ "dns-server", "dnsServer", "A[:P]",
+	  "DNS server the base stations use (repeatable)" },
+	{ "max-size", "maxSize", "N",
+	  "largest firmware file accepted (K/M/G; default 8M)" },
+	{ "dirfile-name", "dirFile", "NAME",
+	  "name of the DirFile (default " TARGET_DEFAULT_DIRFILE ")" },
+	{ "full", "fullDownload", NULL,
+	  "download and check whole firmware files" },
+	{ "insecure", "insecure", NULL, "do not verify TLS certificates" },
+};
+const size_t target_noptions = sizeof(target_options) /
+    sizeof(target_options[0]);
+_Static_assert(sizeof(target_options) / sizeof(target_options[0]) <=
+    TARGET_OPTIONS_MAX, "TARGET_OPTIONS_MAX is too small");
+
+void
+target_long_options(struct option *out, int base)
+{
+	size_t i;
+
+	for (i = 0; i < target_noptions; i++) {
+		out[i].name = target_options[i].name;
+		out[i].has_arg = target_options[i].arg ? required_argument :
+		    no_argument;
+		out[i].flag = NULL;
+		out[i].val = base + (int)i;
+	}
+}
+
+int
+target_apply_option(struct target *t, const struct target_option *o,
+    const char *arg, char *err, size_t errlen)
+{
+	return target_set_option(t, o->key, o->arg != NULL ? arg : "yes", err,
+	    errlen);
+}
+
+void
+target_options_help(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < target_noptions; i++) {
+		char opt[48];
+
+		snprintf(opt, sizeof(opt), "--%s%s%s", target_options[i].name,
+		    target_options[i].arg ? " " : "",
+		    target_options[i].arg ? target_options[i].arg : "");
+		fprintf(f, "  %-22s %s\n", opt, target_options[i].help);
+	}
+}

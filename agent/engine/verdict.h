@@ -1,0 +1,79 @@
+/*
+ * verdict.h - what the device would make of how a transfer ended and of
+ * the bytes of a firmware file.  Pure functions of their arguments (no
+ * loop, no network), so each rule has a unit test (tests/unit/
+ * test_verdict.c); probe.c words the detail.
+ */
+#ifndef UPDPROBE_VERDICT_H
+#define UPDPROBE_VERDICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xfer.h"
+
+/* The three kinds of request of the sequence. */
+enum fetch_kind {
+	FETCH_DIRFILE,		/* the DirFile, on the connection under test */
+	FETCH_DIRFILE_ALT,	/* its other spelling, after a "not found" */
+	FETCH_FIRMWARE		/* a firmware file */
+};
+
+/* How a transfer ended, in the device's terms. */
+enum outcome {
+	OUT_BODY = 0,		/* a body to look at: 2xx, TFTP data, or a
+				 * 416 that gives the (empty) file's size */
+	OUT_NOT_FOUND,		/* HTTP 404, TFTP "file not found": 3 */
+	OUT_AUTH,		/* HTTP 401: 12 */
+	OUT_HTTP_STATUS,	/* any other HTTP status: 2 */
+	OUT_NO_CONNECTION,	/* the connection under test could not be
+				 * made (refused, TLS, not within the
+				 * timeout): 2, at the connect step */
+	OUT_TRANSPORT,		/* another transport failure: 2 */
+	OUT_TIMEOUT,		/* connected, not delivered in time: 5 */
+	OUT_TOO_BIG,		/* more body than allowed: 4 (a DirFile: 10) */
+	OUT_HEADERS,		/* more response headers than allowed: 2 */
+	OUT_REDIRECTS		/* more redirects than allowed: 2 */
+};
+
+/*
+ * The outcome of a transfer.  opens_connection: the request opened the
+ * connection under test (the DirFile over HTTP/HTTPS), so a failure to
+ * connect belongs to the connect step.
+ */
+enum outcome	verdict_transfer(const struct xfer_result *, int tftp,
+		    int opens_connection);
+/* The request opened a connection that works (the connect step passed;
+ * a failure to resolve a redirect's host comes after it). */
+int		verdict_connected(const struct xfer_result *);
+/* The device's code for an outcome other than OUT_BODY. */
+int		verdict_code(enum outcome, enum fetch_kind);
+
+/* What the firmware file's bytes and size say. */
+enum fw_verdict {
+	FW_OK = 0,
+	FW_TOO_BIG,		/* its size is above the maximum: 4 */
+	FW_DECLARED_TOO_BIG,	/* the DirFile declares more than it: 4 */
+	FW_EMPTY,		/* 7 */
+	FW_TEXT,		/* text or HTML, not an image: 7 */
+	FW_SIZE_MISMATCH	/* not the size the DirFile declares: 7 */
+};
+
+struct fw_facts {
+	uint64_t	 size;		/* verdict_firmware_size() */
+	uint64_t	 max_size;
+	uint64_t	 declared;	/* valid if has_declared */
+	int		 has_declared;
+	const char	*head;		/* the first bytes of the body */
+	size_t		 headlen;
+	int		 text_type;	/* served as text/... */
+};
+
+/* The file's size: Content-Range total, Content-Length, bytes read. */
+uint64_t	verdict_firmware_size(const struct xfer_result *);
+enum fw_verdict	verdict_firmware(const struct fw_facts *);
+int		verdict_firmware_code(enum fw_verdict);
+/* Printable text rather than a binary image (also markup). */
+int		verdict_looks_like_text(const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,426 @@
+/*
+ * xfer.c - libcurl's multi interface on the loop.
+ *
+ * Ownership: the engine owns the multi handle; a struct xfer owns its
+ * easy handle, its CONNECT_TO list, its copies of the request's strings
+ * and its body buffer.  A transfer is freed only from the loop: after its
+ * callback returned (check_multi) or by xfer_cancel(), never from inside
+ * a libcurl callback.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "version.h"
+#include "xfer.h"
+
+/* Idle connections libcurl keeps for reuse, across all transfers: every
+ * probe opens its own anyway, and a large pool would starve probes of
+ * descriptors. */
+#define IDLE_CONNECTIONS	32
+/* First body buffer; it doubles up to the request's keep. */
+#define FIRST_BUF		4096
+/* Longest User-Agent header value. */
+#define USER_AGENT_MAX		64
+
+struct xfer_engine {
+	struct loop		*loop;
+	CURLM			*multi;
+	struct loop_timer	 timer;
+};
+
+struct xfer {
+	struct xfer_engine	*e;
+	CURL			*easy;
+	struct curl_slist	*connect_to;
+	xfer_done_cb		 cb;
+	void			*cbarg;
+	char			*url;		/* owned copies */
+	char			*user, *password;
+	char			*buf;		/* owned; first bytes of body */
+	size_t			 len, cap, keep;
+	uint64_t		 received;	/* body bytes, also beyond keep */
+	uint64_t		 limit;
+	int			 stop_when_kept;
+	size_t			 header_bytes;	/* of the current response */
+	size_t			 all_header_bytes;	/* of all responses */
+	uint64_t		 range_total;
+	int			 has_range_total;
+	int			 text_type;
+	enum xfer_stop		 stop;
+	char			 errbuf[CURL_ERROR_SIZE];
+};
+
+static void
+xfer_free(struct xfer *x)
+{
+	if (x->easy != NULL) {
+		curl_multi_remove_handle(x->e->multi, x->easy);
+		curl_easy_cleanup(x->easy);
+	}
+	curl_slist_free_all(x->connect_to);
+	free(x->url);
+	free(x->user);
+	if (x->password != NULL) {
+		explicit_bzero(x->password, strlen(x->password));
+		free(x->password);
+	}
+	free(x->buf);
+	free(x);
+}
+
+void
+xfer_cancel(struct xfer *x)
+{
+	if (x != NULL)
+		xfer_free(x);
+}
+
+/* Header and body callbacks: libcurl calls them from inside the multi. */
+
+static void
+parse_content_range(struct xfer *x, const char *v, size_t len)
+{
+	unsigned long long a, b, total;
+	char tmp[128];
+
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)len, v);
+	if (sscanf(tmp, " bytes %llu-%llu/%llu", &a, &b, &total) == 3 ||
+	    sscanf(tmp, " bytes */%llu", &total) == 1) {
+		x->range_total = total;
+		x->has_range_total = 1;
+	}
+}
+
+static int
+is_text_type(const char *v, size_t len)
+{
+	while (len > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		len--;
+	}
+	return len >= 5 && strncasecmp(v, "text/", 5) == 0;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+	int status_line = len > 5 && strncmp(data, "HTTP/", 5) == 0;
+
+	if (status_line) {
+		/* A new response (after a 100, a 401 or a redirect). */
+		x->header_bytes = 0;
+		x->has_range_total = 0;
+		x->text_type = 0;
+	}
+	x->header_bytes += len;
+	x->all_header_bytes += len;
+	if (x->header_bytes > XFER_HEADER_MAX ||
+	    x->all_header_bytes > XFER_HEADER_MAX_ALL) {
+		x->stop = XFER_STOP_HEADERS;
+		return 0;
+	}
+	if (status_line)
+		return len;
+	if (len > 14 && strncasecmp(data, "Content-Range:", 14) == 0)
+		parse_content_range(x, data + 14, len - 14);
+	else if (len > 13 && strncasecmp(data, "Content-Type:", 13) == 0)
+		x->text_type = is_text_type(data + 13, len - 13);
+	return len;
+}
+
+/* The headers promise more body than has been read. */
+static int
+body_unread(struct xfer *x)
+{
+	curl_off_t cl = -1;
+
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	if (cl >= 0)
+		return x->received < (uint64_t)cl;
+	return x->has_range_total;
+}
+
+/* Body buffers start small and grow up to the bytes kept. */
+static int
+grow(struct xfer *x, size_t more)
+{
+	size_t cap = x->cap ? x->cap : (x->keep < FIRST_BUF ? x->keep :
+	    FIRST_BUF);
+	char *n;
+
+	while (cap - x->len < more && cap < x->keep)
+		cap = cap > x->keep / 2 ? x->keep : cap * 2;
+	if (cap == x->cap)
+		return 0;
+	if ((n = realloc(x->buf, cap)) == NULL)
+		return -1;
+	x->buf = n;
+	x->cap = cap;
+	return 0;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n, room;
+
+	if (x->cap - x->len < len && x->cap < x->keep)
+		(void)grow(x, len);	/* short of memory: keep fewer */
+	room = x->cap - x->len;
+	if (len < room)
+		room = len;
+	if (room > 0)
+		memcpy(x->buf + x->len, data, room);
+	x->len += room;
+	x->received += len;
+	if (x->received > x->limit) {
+		x->stop = XFER_STOP_LIMIT;
+		return 0;
+	}
+	/* Enough is kept; stop a server that ignored the range, but let a
+	 * complete 206 end by itself so that its connection can be reused. */
+	if (x->stop_when_kept && x->len == x->keep && body_unread(x)) {
+		x->stop = XFER_STOP_ENOUGH;
+		return 0;
+	}
+	return len;
+}
+
+/* Starting a transfer. */
+
+static int
+set_credentials(struct xfer *x, const struct xfer_request *rq)
+{
+	if (rq->user == NULL)
+		return 0;
+	if ((x->user = strdup(rq->user)) == NULL ||
+	    (x->password = strdup(rq->password ? rq->password : "")) == NULL)
+		return -1;
+	curl_easy_setopt(x->easy, CURLOPT_USERNAME, x->user);
+	curl_easy_setopt(x->easy, CURLOPT_PASSWORD, x->password);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH, rq->auth);
+	return 0;
+}
+
+static int
+setup(struct xfer *x, const struct xfer_request *rq)
+{
+	static char user_agent[USER_AGENT_MAX];
+	CURL *c;
+
+	if (user_agent[0] == '\0')
+		snprintf(user_agent, sizeof(user_agent), "updprobe/%s",
+		    updprobe_version);
+	if ((x->url = strdup(rq->url)) == NULL ||
+	    (x->easy = c = curl_easy_init()) == NULL)
+		return -1;
+	curl_easy_setopt(c, CURLOPT_URL, x->url);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)rq->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)rq->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, rq->tftp ? "tftp" :
+	    "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)XFER_MAX_REDIRECTS);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent);
+	if (rq->insecure) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (rq->fresh_connect)
+		curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+	if (rq->range != NULL)
+		curl_easy_setopt(c, CURLOPT_RANGE, rq->range);
+	if (rq->pin != NULL) {
+		if ((x->connect_to = curl_slist_append(NULL, rq->pin)) == NULL)
+			return -1;
+		curl_easy_setopt(c, CURLOPT_CONNECT_TO, x->connect_to);
+	}
+	return set_credentials(x, rq);
+}
+
+struct xfer *
+xfer_start(struct xfer_engine *e, const struct xfer_request *rq,
+    xfer_done_cb cb, void *arg)
+{
+	struct xfer *x;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return NULL;
+	x->e = e;
+	x->cb = cb;
+	x->cbarg = arg;
+	x->keep = rq->keep;
+	x->limit = rq->limit;
+	x->stop_when_kept = rq->stop_when_kept;
+	if ((x->keep > 0 && grow(x, 1) == -1) || setup(x, rq) == -1 ||
+	    curl_multi_add_handle(e->multi, x->easy) != CURLM_OK) {
+		xfer_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* The end of a transfer. */
+
+static double
+info_ms(CURL *c, CURLINFO what)
+{
+	curl_off_t us = 0;
+
+	curl_easy_getinfo(c, what, &us);
+	return (double)us / 1000.0;
+}
+
+static void
+finish(struct xfer *x, CURLcode rc)
+{
+	struct xfer_result r;
+	curl_off_t cl = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.rc = rc;
+	r.stop = x->stop;
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r.status);
+	r.url = x->url;
+	r.errbuf = x->errbuf;
+	r.body = x->buf;
+	r.len = x->len;
+	r.received = x->received;
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	r.content_length = cl;
+	r.has_range_total = x->has_range_total;
+	r.range_total = x->range_total;
+	r.text_type = x->text_type;
+	r.all_headers_cap = x->header_bytes <= XFER_HEADER_MAX;
+	r.connect_ms = info_ms(x->easy, CURLINFO_CONNECT_TIME_T);
+	r.appconnect_ms = info_ms(x->easy, CURLINFO_APPCONNECT_TIME_T);
+	r.total_ms = info_ms(x->easy, CURLINFO_TOTAL_TIME_T);
+	curl_easy_getinfo(x->easy, CURLINFO_HTTPAUTH_AVAIL, &r.auth_avail);
+	x->cb(&r, x->cbarg);
+	xfer_free(x);
+}
+
+static void
+check_multi(struct xfer_engine *e)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(e->multi, &left)) != NULL) {
+		struct xfer *x = NULL;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		if (x != NULL)
+			finish(x, m->data.result);
+	}
+}
+
+/* libcurl's sockets and timer on the loop. */
+
+static void
+on_io(int fd, int events, void *arg)
+{
+	struct xfer_engine *e = arg;
+	int running, flags = 0;
+
+	if (events & LOOP_READ)
+		flags |= CURL_CSELECT_IN;
+	if (events & LOOP_WRITE)
+		flags |= CURL_CSELECT_OUT;
+	if (events & LOOP_ERROR)
+		flags |= CURL_CSELECT_ERR;
+	curl_multi_socket_action(e->multi, fd, flags, &running);
+	check_multi(e);
+}
+
+static void
+on_timer(void *arg)
+{
+	struct xfer_engine *e = arg;
+	int running;
+
+	curl_multi_socket_action(e->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_multi(e);
+}
+
+static int
+socket_cb(CURL *c, curl_socket_t s, int what, void *userp, void *sockp)
+{
+	struct xfer_engine *e = userp;
+	int ev = 0;
+
+	(void)c;
+	(void)sockp;
+	if (what == CURL_POLL_REMOVE) {
+		loop_unwatch(e->loop, s);
+		return 0;
+	}
+	if (what & CURL_POLL_IN)
+		ev |= LOOP_READ;
+	if (what & CURL_POLL_OUT)
+		ev |= LOOP_WRITE;
+	return loop_watch(e->loop, s, ev, on_io, e) == -1 ? -1 : 0;
+}
+
+static int
+timer_cb(CURLM *m, long ms, void *userp)
+{
+	struct xfer_engine *e = userp;
+
+	(void)m;
+	if (ms < 0)
+		loop_timer_clear(e->loop, &e->timer);
+	else
+		loop_timer_set(e->loop, &e->timer, (uint64_t)ms);
+	return 0;
+}
+
+struct xfer_engine *
+xfer_engine_new(struct loop *l)
+{
+	struct xfer_engine *e;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return NULL;
+	e->loop = l;
+	if (loop_timer_init(l, &e->timer, on_timer, e) == -1) {
+		free(e);
+		return NULL;
+	}
+	if ((e->multi = curl_multi_init()) == NULL) {
+		loop_timer_fini(l, &e->timer);
+		free(e);
+		return NULL;
+	}
+	curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
+	curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
+	curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)IDLE_CONNECTIONS);
+	return e;
+}
+
+void
+xfer_engine_free(struct xfer_engine *e)
+{
+	if (e == NULL)
+		return;
+	curl_multi_cleanup(e->multi);
+	loop_timer_fini(e->loop, &e->timer);
+	free(e);
+}
