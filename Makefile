@@ -65,6 +65,7 @@ ENGINE_SRC = agent/engine/loop.c agent/engine/codes.c \
 	     agent/engine/run.c agent/engine/util.c agent/engine/span.c
 ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/version.o
 DAEMON_SRC = agent/daemon/updprobed.c agent/daemon/conf.c \
+	     agent/daemon/notify.c \
 	     agent/daemon/monitor.c agent/daemon/confirm.c \
 	     agent/daemon/subagent.c agent/daemon/log.c
 DAEMON_OBJ = $(DAEMON_SRC:%.c=$(BUILD)/%.o)
@@ -157,7 +158,16 @@ e2e-plugins: all
 e2e-hostile: all
 	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
 	    tests/e2e/hostile.sh
-E2E_SUITES = e2e-cli e2e-agent e2e-nagios e2e-plugins e2e-hostile
+e2e-daemon: all
+	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/daemon.sh
+e2e-storm: all
+	@UPDPROBED=$(BUILD)/updprobed tests/e2e/storm.sh
+# The storms at the scale they were found at (3,000 / 10,000 / 20,000).
+storm-full: deps all
+	@UPDPROBED=$(BUILD)/updprobed tests/e2e/storm.sh --full
+E2E_SUITES = e2e-cli e2e-agent e2e-nagios e2e-plugins e2e-hostile \
+	     e2e-daemon e2e-storm
 e2e: $(E2E_SUITES)
 
 # The edit loop: the parsers, the verdicts, the loop, and every code
@@ -230,4 +240,4 @@ clean:
 FORCE:
 
 .PHONY: all deps unit layers mibcheck $(E2E_SUITES) e2e quick engine-src \
-	fuzz bench longrun check demo install clean FORCE
+	fuzz bench longrun storm-full check demo install clean FORCE

@@ -39,13 +39,25 @@
 #define UPDPROBE_MIB_TARGET_TABLE_OID_LEN	(UPDPROBE_MIB_OBJECTS_OID_LEN + 1)
 #define UPDPROBE_MIB_TARGET_ENTRY_OID		UPDPROBE_MIB_TARGET_TABLE_OID, 1	/* mib: updprobeTargetEntry */
 #define UPDPROBE_MIB_TARGET_ENTRY_OID_LEN	(UPDPROBE_MIB_TARGET_TABLE_OID_LEN + 1)
+#define UPDPROBE_MIB_NOTIF_OBJECTS_OID		UPDPROBE_MIB_OBJECTS_OID, 3	/* mib: updprobeNotificationObjects */
+#define UPDPROBE_MIB_NOTIF_OBJECTS_OID_LEN	(UPDPROBE_MIB_OBJECTS_OID_LEN + 1)
 
 /* Scalars, under UPDPROBE_MIB_AGENT_OID; the instance is .0. */
 enum updprobe_mib_scalar {
 	UPDPROBE_MIB_SCALAR_AGENT_VERSION = 1,		/* mib: updprobeAgentVersion */
 	UPDPROBE_MIB_SCALAR_TARGET_COUNT = 2,		/* mib: updprobeTargetCount */
 	UPDPROBE_MIB_SCALAR_PROBES_RUN = 3,		/* mib: updprobeProbesRun */
-	UPDPROBE_MIB_SCALAR_CONFIG_LOAD_TIME = 4	/* mib: updprobeConfigLoadTime */
+	UPDPROBE_MIB_SCALAR_CONFIG_LOAD_TIME = 4,	/* mib: updprobeConfigLoadTime */
+	UPDPROBE_MIB_SCALAR_NOTIFS_SENT = 5,		/* mib: updprobeNotificationsSent */
+	UPDPROBE_MIB_SCALAR_NOTIFS_DROPPED = 6,		/* mib: updprobeNotificationsDropped */
+	UPDPROBE_MIB_SCALAR_NOTIFS_QUEUED = 7		/* mib: updprobeNotificationsQueued */
+};
+
+/* Objects only notifications carry (accessible-for-notify), under
+ * UPDPROBE_MIB_NOTIF_OBJECTS_OID; the instance is .0. */
+enum updprobe_mib_notif_object {
+	UPDPROBE_MIB_NOBJ_SUPPRESSED = 1,	/* mib: updprobeSuppressedNotifications */
+	UPDPROBE_MIB_NOBJ_SUPPRESSED_TARGETS = 2	/* mib: updprobeSuppressedTargets */
 };
 
 /*
@@ -85,11 +97,14 @@ enum updprobe_mib_column {
  *   codeChange: code, previous code, step, detail
  *   problem:    code, step, detail
  *   cleared:    code, previous code
+ *   notificationsSuppressed: updprobeSuppressedNotifications.0,
+ *               updprobeSuppressedTargets.0, updprobeNotificationsDropped.0
  */
 enum updprobe_mib_notification {
 	UPDPROBE_MIB_NOTIF_CODE_CHANGE = 1,	/* mib: updprobeCodeChange */
 	UPDPROBE_MIB_NOTIF_PROBLEM = 2,		/* mib: updprobeProblem */
-	UPDPROBE_MIB_NOTIF_CLEARED = 3		/* mib: updprobeCleared */
+	UPDPROBE_MIB_NOTIF_CLEARED = 3,		/* mib: updprobeCleared */
+	UPDPROBE_MIB_NOTIF_SUPPRESSED = 4	/* mib: updprobeNotificationsSuppressed */
 };
 
 /*

@@ -27,6 +27,9 @@ agentxPingInterval 1
 interval 60
 timeout 2
 dnsServer 127.0.0.1:$DNS_PORT
+# The demo's servers run on this machine: their names resolve to
+# 127.0.0.1, which a base station could not use.
+allowLoopback yes
 target good        http://$H/good/
 target digest-ok   http://$H/auth-digest/ user=m3 passwordFile=$TEST_TMP/site.secret
 target no-password http://$H/auth-basic/
@@ -68,9 +71,9 @@ grep 'UPDPROBE-MIB' "$TRAP_LOG" |
 
 
 say "the same diagnosis by hand: updprobe"
-run "$UPDPROBE" --dns-server "127.0.0.1:$DNS_PORT" --timeout 2 \
+run "$UPDPROBE" --allow-loopback --dns-server "127.0.0.1:$DNS_PORT" --timeout 2 \
     "http://$H/case/"
 say "and for scripts: updprobe --json"
-run "$UPDPROBE" --dns-server "127.0.0.1:$DNS_PORT" --timeout 2 --json \
+run "$UPDPROBE" --allow-loopback --dns-server "127.0.0.1:$DNS_PORT" --timeout 2 --json \
     "http://$H/missing-gw/"
 exit 0

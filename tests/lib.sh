@@ -8,6 +8,7 @@
 #
 #   start_httpfault [--ipv6] [ARGS...]  exports HTTP_PORT (HTTP6_PORT with --ipv6)
 #   start_dnsfake [ARGS...]             exports DNS_PORT
+#   start_dnsfake_as VAR TAG [ARGS...]  another one; exports VAR (its port)
 #   start_tftpd DIR                     exports TFTP_PORT (tftpd-hpa, needs root)
 #   tftp_tree DIR                       writes DIR/Updates/ with a good folder
 #   free_port [tcp|udp]                 prints a free loopback port
@@ -138,6 +139,22 @@ start_dnsfake() {
 	port=$(_wait_port_file dnsfake "$pid" "$TEST_TMP/dnsfake.port" \
 	    "$TEST_TMP/dnsfake.log") || return 1
 	export DNS_PORT=$port
+}
+
+# start_dnsfake_as VAR TAG [ARGS...]: another dnsfake.py (e.g. --all
+# servfail), its port in VAR, its log $TEST_TMP/dnsfake-TAG.log.
+start_dnsfake_as() {
+	local var=$1 tag=dnsfake-$2 pid port
+	shift 2
+	rm -f "$TEST_TMP/$tag.port"
+	"$PYTHON" "$SERVERS_DIR/dnsfake.py" --port 0 \
+	    --port-file "$TEST_TMP/$tag.port" "$@" \
+	    </dev/null >>"$TEST_TMP/$tag.log" 2>&1 &
+	pid=$!
+	_record_pid "$tag" "$pid"
+	port=$(_wait_port_file "$tag" "$pid" "$TEST_TMP/$tag.port" \
+	    "$TEST_TMP/$tag.log") || return 1
+	export "$var=$port"
 }
 
 # _tftp_answers PORT: 0 if a TFTP server on 127.0.0.1:PORT answers a read

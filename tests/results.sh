@@ -7,14 +7,15 @@
 PASSED=0
 FAILED=0
 
+# ok / not_ok DESCRIPTION...: the words are joined by spaces.
 ok() {
 	PASSED=$((PASSED + 1))
-	echo "ok - $1"
+	echo "ok - $*"
 }
 
 not_ok() {
 	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
+	echo "not ok - $*"
 }
 
 # check CONDITION-STATUS DESCRIPTION EVIDENCE

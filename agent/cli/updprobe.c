@@ -4,6 +4,8 @@
  *
  * Exit status: the predicted code (0-12); 64 usage error; 70 internal.
  */
+#include <sys/prctl.h>
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +149,8 @@ main(int argc, char **argv)
 	char err[256];
 	int rc;
 
+	/* A password may be read: no core dumps, no ptrace by others. */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	memset(&c, 0, sizeof(c));
 	target_init(&c.t);
 	strlcpy(c.t.name, "cli", sizeof(c.t.name));
@@ -159,8 +163,9 @@ main(int argc, char **argv)
 	}
 	rc = probe_run_once(&c.t, r, err, sizeof(err));
 	target_clear(&c.t);
-	if (rc == -1) {
-		fprintf(stderr, "updprobe: %s\n", err);
+	if (rc == -1 || r->local_error != 0) {
+		/* Nothing to say of the server: this host failed. */
+		fprintf(stderr, "updprobe: %s\n", rc == -1 ? err : r->detail);
 		free(r);
 		return EX_SOFTWARE;
 	}

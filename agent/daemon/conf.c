@@ -9,10 +9,17 @@
  * own "Unknown token" warnings included, with a logging callback of its
  * own that lives as long as the load.
  */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
@@ -26,11 +33,19 @@
 #define SET_TIMEOUT	0x1
 #define SET_MAXSIZE	0x2
 #define SET_DNS		0x4
+#define SET_LOOPBACK	0x8
 
 /* Longest target line; longer ones are refused rather than cut. */
 #define CONF_LINE_MAX	4096
+/* Largest configuration file: 50,000 targets take about 5 MiB. */
+#define CONF_FILE_MAX	(64 * 1024 * 1024)
+/* includeFile inside includeFile, at most this deep. */
+#define CONF_INCLUDE_DEPTH	8
 #define MAX_CONFIRM	100
 #define MAX_INFLIGHT	65536
+/* Bounds of notifyRate and notifyQueue (notify.h says why). */
+#define MAX_NOTIFY_RATE		10000
+#define MAX_NOTIFY_QUEUE	100000
 
 struct conf_load {
 	struct mon_config	 cfg;
@@ -38,7 +53,8 @@ struct conf_load {
 	size_t			 setcap;
 	unsigned		 timeout_ms;
 	uint64_t		 max_size;
-	struct target		 dns;		/* only dns_servers is used */
+	struct target		 dns;		/* only dns_servers and
+						 * allow_loopback are used */
 	int			 errors;
 };
 
@@ -181,6 +197,38 @@ h_maxprobes(const char *token, char *line)
 }
 
 static void
+h_notifyrate(const char *token, char *line)
+{
+	(void)token;
+	line = value(line);
+	if (parse_uint(line, MAX_NOTIFY_RATE, &loading->cfg.notify_rate) == -1)
+		error("notifyRate: notifications per second 1-10000 expected");
+}
+
+static void
+h_notifyqueue(const char *token, char *line)
+{
+	(void)token;
+	line = value(line);
+	if (parse_uint(line, MAX_NOTIFY_QUEUE, &loading->cfg.notify_queue) ==
+	    -1)
+		error("notifyQueue: a number of notifications 1-100000 "
+		    "expected");
+}
+
+static void
+h_allowloopback(const char *token, char *line)
+{
+	char err[128];
+
+	(void)token;
+	line = value(line);
+	if (target_set_option(&loading->dns, "allowLoopback", line, err,
+	    sizeof(err)) == -1)
+		error(err);
+}
+
+static void
 h_dns(const char *token, char *line)
 {
 	char err[256];
@@ -223,6 +271,8 @@ target_kv(struct target *t, unsigned *set, char *kv, char *err, size_t errlen)
 		*set |= SET_MAXSIZE;
 	else if (strcmp(kv, "dnsServer") == 0)
 		*set |= SET_DNS;
+	else if (strcmp(kv, "allowLoopback") == 0)
+		*set |= SET_LOOPBACK;
 	return target_set_option(t, kv, eq, err, errlen);
 }
 
@@ -304,7 +354,10 @@ conf_register(void)
 		{ "maxSize", h_maxsize, "BYTES[K|M|G]" },
 		{ "confirm", h_confirm, "PROBES" },
 		{ "maxProbes", h_maxprobes, "PROBES-IN-FLIGHT" },
+		{ "notifyRate", h_notifyrate, "NOTIFICATIONS-PER-SECOND" },
+		{ "notifyQueue", h_notifyqueue, "NOTIFICATIONS" },
 		{ "dnsServer", h_dns, "ADDRESS[:PORT]" },
+		{ "allowLoopback", h_allowloopback, "yes|no" },
 		{ "target", h_target,
 		  "NAME URL|provisioning=FILE [key=value...]" },
 	};
@@ -331,7 +384,162 @@ inherit(struct conf_load *l)
 		if (!(l->set[i] & SET_DNS))
 			strlcpy(t->dns_servers, l->dns.dns_servers,
 			    sizeof(t->dns_servers));
+		if (!(l->set[i] & SET_LOOPBACK))
+			t->allow_loopback = l->dns.allow_loopback;
 	}
+}
+
+/*
+ * net-snmp reads whatever a path names, blocking: a FIFO, /dev/zero or a
+ * directory (a config path that became one) would hang or empty the
+ * reload.  So every file the configuration reads is checked first: a
+ * regular file of at most CONF_FILE_MAX bytes, its includes too.
+ */
+static int	check_file(const char *path, int depth);
+
+/* The contents of path (regular, bounded); NULL with the error logged. */
+static char *
+read_checked(const char *path, size_t *lenp)
+{
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	char *buf;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1) {
+		log_warn("%s", path);
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > CONF_FILE_MAX) {
+		log_warnx("%s: %s", path, !S_ISREG(st.st_mode) ? "not a "
+		    "regular file" : "larger than 64 MiB");
+		close(fd);
+		return NULL;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		log_warnx("%s: out of memory", path);
+		close(fd);
+		return NULL;
+	}
+	while (got < (size_t)st.st_size &&
+	    (n = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			log_warn("%s", path);
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*lenp = got;
+	return buf;
+}
+
+/* An include's path, relative to the including file's folder; -1 if it
+ * is too long. */
+static int
+include_path(const char *from, const char *arg, char *out, size_t outlen)
+{
+	char dir[PATH_MAX];
+	int n;
+
+	if (arg[0] == '/')
+		return strlcpy(out, arg, outlen) < outlen ? 0 : -1;
+	strlcpy(dir, from, sizeof(dir));
+	n = snprintf(out, outlen, "%s/%s", dirname(dir), arg);
+	return n >= 0 && (size_t)n < outlen ? 0 : -1;
+}
+
+/* includeDir: every *.conf in it, as net-snmp reads them. */
+static int
+check_dir(const char *path, int depth)
+{
+	char file[PATH_MAX];
+	struct dirent *de;
+	DIR *dp;
+	int errors = 0;
+	size_t n;
+
+	if ((dp = opendir(path)) == NULL) {
+		log_warn("includeDir %s", path);
+		return 1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		n = strlen(de->d_name);
+		if (n <= 5 || strcmp(de->d_name + n - 5, ".conf") != 0)
+			continue;
+		if (snprintf(file, sizeof(file), "%s/%s", path, de->d_name) >=
+		    (int)sizeof(file)) {
+			log_warnx("includeDir %s: path too long", path);
+			errors++;
+			continue;
+		}
+		errors += check_file(file, depth + 1);
+	}
+	closedir(dp);
+	return errors;
+}
+
+/* The include directive of one line, checked; the errors. */
+static int
+check_line(const char *file, char *line, int depth)
+{
+	char *save = NULL, *tok, *arg, path[PATH_MAX];
+
+	if ((tok = strtok_r(line, " \t\r", &save)) == NULL || tok[0] == '#')
+		return 0;
+	if (tok[0] == '[' && (tok = strtok_r(NULL, " \t\r", &save)) == NULL)
+		return 0;
+	if (strncasecmp(tok, "include", 7) != 0)
+		return 0;
+	arg = strtok_r(NULL, " \t\r", &save);
+	if (strcasecmp(tok, "includeFile") != 0 &&
+	    strcasecmp(tok, "includeDir") != 0) {
+		log_warnx("%s: %s: only includeFile and includeDir are "
+		    "supported", file, tok);
+		return 1;
+	}
+	if (arg == NULL) {
+		log_warnx("%s: %s without a path", file, tok);
+		return 1;
+	}
+	if (depth >= CONF_INCLUDE_DEPTH) {
+		log_warnx("%s: %s %s: includes nested deeper than %d", file,
+		    tok, arg, CONF_INCLUDE_DEPTH);
+		return 1;
+	}
+	if (include_path(file, arg, path, sizeof(path)) == -1) {
+		log_warnx("%s: %s: path too long", file, tok);
+		return 1;
+	}
+	if (strcasecmp(tok, "includeDir") == 0)
+		return check_dir(path, depth);
+	return check_file(path, depth + 1);
+}
+
+static int
+check_file(const char *path, int depth)
+{
+	char *buf, *line, *next;
+	size_t len;
+	int errors = 0;
+
+	if ((buf = read_checked(path, &len)) == NULL)
+		return 1;
+	for (line = buf; line != NULL && line < buf + len; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		errors += check_line(path, line, depth);
+	}
+	free(buf);
+	return errors;
 }
 
 int
@@ -343,10 +551,9 @@ conf_load(const char *file, struct mon_config *out)
 	mon_config_init(&l.cfg);
 	l.timeout_ms = TARGET_DEFAULT_TIMEOUT * 1000;
 	l.max_size = TARGET_DEFAULT_MAXSIZE;
-	if (access(file, R_OK) == -1) {
-		log_warn("%s", file);
+	if ((l.errors = check_file(file, 0)) != 0) {
 		mon_config_init(out);
-		return 1;
+		return l.errors;
 	}
 	/* net-snmp hands its messages to logging callbacks only. */
 	snmp_enable_calllog();

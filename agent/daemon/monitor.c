@@ -3,19 +3,46 @@
  *
  * Each target has its own timer in the loop's heap.  When it fires the
  * target is probed if fewer than max_inflight probes run, else it waits in
- * a FIFO for a slot.  The next probe is due one interval after the last
- * was due (not after it ended), so a schedule does not drift; a small
- * jitter keeps targets that share an interval from locking together.
+ * a FIFO for a slot.  Probes asked for (ProbeNow, a target whose settings
+ * changed) wait in a FIFO of their own, served first.  The next probe is
+ * due one interval after the last was due (not after it ended), so a
+ * schedule does not drift; a small jitter keeps targets that share an
+ * interval from locking together.
+ *
+ * Probes in flight are also capped by the descriptors the process may
+ * open (RLIMIT_NOFILE): a probe that cannot get one would be reported as
+ * the server's fault (code 2).  If one fails for that reason all the
+ * same, its result is thrown away, logged, and the probe tried again.
  */
+#include <sys/resource.h>
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "monitor.h"
 #include "util.h"
 
 /* Jitter added to each interval: up to 1/JITTER_DIV of it, either way. */
 #define JITTER_DIV	100
+/* Descriptors one probe may hold: the lookup's sockets (one per DNS
+ * server asked), the connection, and one more while a redirect
+ * reconnects. */
+#define FDS_PER_PROBE	4
+/* Descriptors the rest of the daemon holds: standard streams, epoll,
+ * signalfd, syslog, net-snmp's sockets, libcurl's idle connections (32). */
+#define FDS_RESERVED	64
+/* A probe that could not run here (out of descriptors) is tried again
+ * after this. */
+#define LOCAL_RETRY_MS	5000
+/* Such failures are logged at most this often. */
+#define LOCAL_LOG_MS	10000
+
+struct mon_queue {
+	struct mon_target	*head, *tail;
+};
 
 struct monitor {
 	struct loop		 *loop;
@@ -25,9 +52,12 @@ struct monitor {
 	size_t			  n;
 	unsigned		  interval, confirm, max_inflight;
 	unsigned		  inflight;
-	struct mon_target	 *qhead, *qtail;
+	struct mon_queue	  asked;	/* ProbeNow, changed settings */
+	struct mon_queue	  waiting;	/* due */
 	uint32_t		  probes_run;
 	uint32_t		  rng;
+	uint64_t		  local_logged;	/* loop ms, local failures */
+	unsigned		  local_failures;	/* since then */
 };
 
 static void	due(void *);
@@ -202,33 +232,66 @@ schedule(struct mon_target *mt, uint64_t delay_ms)
 }
 
 static void
-dequeue(struct monitor *m, struct mon_target *mt)
+queue_push(struct mon_queue *q, struct mon_target *mt)
 {
-	struct mon_target **pp;
-
-	if (!mt->queued)
-		return;
-	for (pp = &m->qhead; *pp != NULL; pp = &(*pp)->qnext)
-		if (*pp == mt) {
-			*pp = mt->qnext;
-			break;
-		}
-	m->qtail = NULL;
-	for (struct mon_target *q = m->qhead; q != NULL; q = q->qnext)
-		m->qtail = q;
-	mt->queued = 0;
+	mt->queue = q;
 	mt->qnext = NULL;
+	mt->qprev = q->tail;
+	if (q->tail != NULL)
+		q->tail->qnext = mt;
+	else
+		q->head = mt;
+	q->tail = mt;
 }
 
 static void
-drop(struct monitor *m, struct mon_target *mt)
+dequeue(struct mon_target *mt)
+{
+	struct mon_queue *q = mt->queue;
+
+	if (q == NULL)
+		return;
+	if (mt->qprev != NULL)
+		mt->qprev->qnext = mt->qnext;
+	else
+		q->head = mt->qnext;
+	if (mt->qnext != NULL)
+		mt->qnext->qprev = mt->qprev;
+	else
+		q->tail = mt->qprev;
+	mt->qnext = mt->qprev = NULL;
+	mt->queue = NULL;
+}
+
+/* The next target waiting for a slot, asked-for ones first. */
+static struct mon_target *
+queue_next(struct monitor *m)
+{
+	struct mon_target *mt = m->asked.head ? m->asked.head :
+	    m->waiting.head;
+
+	if (mt != NULL)
+		dequeue(mt);
+	return mt;
+}
+
+/* Stop what mt has in flight or waiting. */
+static void
+cancel(struct monitor *m, struct mon_target *mt)
 {
 	if (mt->running != NULL) {
 		probe_cancel(mt->running);
 		mt->running = NULL;
 		m->inflight--;
 	}
-	dequeue(m, mt);
+	dequeue(mt);
+	loop_timer_clear(m->loop, &mt->timer);
+}
+
+static void
+drop(struct monitor *m, struct mon_target *mt)
+{
+	cancel(m, mt);
 	loop_timer_fini(m->loop, &mt->timer);
 	if (m->h.removed != NULL)
 		m->h.removed(mt, m->h.arg);
@@ -276,16 +339,10 @@ static void start(struct monitor *, struct mon_target *);
 static void
 fill_slots(struct monitor *m)
 {
-	while (m->qhead != NULL && m->inflight < m->max_inflight) {
-		struct mon_target *mt = m->qhead;
+	struct mon_target *mt;
 
-		m->qhead = mt->qnext;
-		if (m->qhead == NULL)
-			m->qtail = NULL;
-		mt->qnext = NULL;
-		mt->queued = 0;
+	while (m->inflight < m->max_inflight && (mt = queue_next(m)) != NULL)
 		start(m, mt);
-	}
 }
 
 static void
@@ -303,6 +360,29 @@ next_due(struct monitor *m, struct mon_target *mt)
 	loop_timer_set(m->loop, &mt->timer, next - now);
 }
 
+/*
+ * A probe that could not run here (the process is out of descriptors)
+ * says nothing of the server: keep the last result, try again soon.
+ */
+static void
+local_failure(struct monitor *m, struct mon_target *mt,
+    const struct probe_result *r)
+{
+	uint64_t now = loop_clock_ms();
+
+	m->local_failures++;
+	if (m->local_logged == 0 || now - m->local_logged >= LOCAL_LOG_MS) {
+		log_warnx("target %s: the probe could not run here (%s); %u "
+		    "such since the last report, each tried again in %d s: "
+		    "raise LimitNOFILE or lower maxProbes", mt->t.name,
+		    r->detail, m->local_failures, LOCAL_RETRY_MS / 1000);
+		m->local_logged = now;
+		m->local_failures = 0;
+	}
+	schedule(mt, LOCAL_RETRY_MS + rnd(m) % LOCAL_RETRY_MS);
+	fill_slots(m);
+}
+
 static void
 on_result(const struct probe_result *r, void *arg)
 {
@@ -312,6 +392,10 @@ on_result(const struct probe_result *r, void *arg)
 
 	mt->running = NULL;
 	m->inflight--;
+	if (r->local_error != 0) {
+		local_failure(m, mt, r);
+		return;
+	}
 	m->probes_run++;
 	mt->probes++;
 	if (r->code != M3_NO_PROBLEMS)
@@ -350,32 +434,57 @@ due(void *arg)
 	struct mon_target *mt = arg;
 	struct monitor *m = mt->m;
 
-	if (mt->running != NULL || mt->queued) {
+	if (mt->running != NULL || mt->queue != NULL) {
 		next_due(m, mt);	/* still busy: skip this round */
 		return;
 	}
-	if (m->inflight < m->max_inflight) {
+	if (m->inflight < m->max_inflight)
 		start(m, mt);
-		return;
-	}
-	mt->queued = 1;
-	if (m->qtail != NULL)
-		m->qtail->qnext = mt;
 	else
-		m->qhead = mt;
-	m->qtail = mt;
+		queue_push(&m->waiting, mt);
+}
+
+/* A probe asked for: as soon as a slot is free, ahead of the due ones. */
+static void
+ask(struct monitor *m, struct mon_target *mt)
+{
+	dequeue(mt);
+	loop_timer_clear(m->loop, &mt->timer);
+	mt->due = loop_clock_ms();
+	if (m->inflight < m->max_inflight)
+		start(m, mt);
+	else
+		queue_push(&m->asked, mt);
 }
 
 void
 monitor_probe_now(struct monitor *m, struct mon_target *mt)
 {
-	if (mt->running != NULL)
+	if (mt->running != NULL || mt->queue == &m->asked)
 		return;
-	dequeue(m, mt);
-	loop_timer_clear(m->loop, &mt->timer);
-	mt->due = loop_clock_ms();
-	/* An operator's request goes ahead of the queue. */
-	start(m, mt);
+	ask(m, mt);
+}
+
+/*
+ * New settings: what the old ones found does not describe them.  The
+ * probe in flight is stopped (its result would), the row shows "not
+ * probed", and the new settings are probed at once.  Counters and the
+ * confirmed code stay (a fix still sends updprobeCleared).
+ */
+static void
+renew(struct monitor *m, struct mon_target *mt)
+{
+	cancel(m, mt);
+	mt->code = MON_NOT_PROBED;
+	mt->step = STEP_NONE;
+	strlcpy(mt->detail, "the settings changed: the new ones are being "
+	    "probed", sizeof(mt->detail));
+	mt->version[0] = '\0';
+	memset(mt->ms, 0, sizeof(mt->ms));
+	mt->http_status = 0;
+	mt->firmware_size = 0;
+	mt->last_probe = 0;
+	ask(m, mt);
 }
 
 static int
@@ -417,6 +526,26 @@ settle(struct monitor *m, struct mon_target *mt)
 	if (spread > MON_START_SPREAD_MS)
 		spread = MON_START_SPREAD_MS;
 	schedule(mt, rnd(m) % (spread + 1));
+}
+
+/* maxProbes, or fewer if the descriptors the process may open are short. */
+static unsigned
+fd_budget(unsigned want)
+{
+	struct rlimit rl;
+	rlim_t cap;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
+		return want;
+	cap = rl.rlim_cur > FDS_RESERVED + FDS_PER_PROBE ?
+	    (rl.rlim_cur - FDS_RESERVED) / FDS_PER_PROBE : 1;
+	if (cap >= want)
+		return want;
+	log_warnx("maxProbes %u needs about %u descriptors, the limit is "
+	    "%llu (RLIMIT_NOFILE): at most %llu probes run at once (raise "
+	    "LimitNOFILE)", want, want * FDS_PER_PROBE + FDS_RESERVED,
+	    (unsigned long long)rl.rlim_cur, (unsigned long long)cap);
+	return (unsigned)cap;
 }
 
 /*
@@ -463,22 +592,25 @@ monitor_apply(struct monitor *m, struct mon_config *c)
 	}
 	m->interval = c->interval;
 	m->confirm = c->confirm ? c->confirm : 1;
-	m->max_inflight = c->max_inflight ? c->max_inflight : 1;
+	m->max_inflight = fd_budget(c->max_inflight ? c->max_inflight : 1);
 	for (i = 0; i < c->ntargets; i++) {
 		struct mon_target *cfg = c->targets[i];
 		const struct target *t = &cfg->t;
 
 		c->targets[i] = NULL;
 		if (cfg->m == NULL) {
+			/* Kept: counters, confirmed code; results too if the
+			 * settings are the same. */
 			mt = monitor_find(m, t->name);
-			/* Kept: results, counters, confirmed code. */
-			if (memcmp(&mt->t, t, sizeof(*t)) != 0 ||
-			    (t->interval ? t->interval : m->interval) !=
-			    mt->interval) {
+			if (memcmp(&mt->t, t, sizeof(*t)) != 0) {
 				target_clear(&mt->t);
 				mt->t = *t;
+				mt->interval = t->interval ? t->interval :
+				    m->interval;
+				renew(m, mt);
+			} else if ((t->interval ? t->interval : m->interval) !=
+			    mt->interval)
 				settle(m, mt);
-			}
 			nv[n++] = mt;
 			mt_free(cfg);
 			continue;

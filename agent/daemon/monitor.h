@@ -22,6 +22,7 @@
 #define MON_START_SPREAD_MS	10000
 
 struct monitor;
+struct mon_queue;
 
 struct mon_target {
 	struct target		 t;		/* settings; owns the password */
@@ -47,11 +48,12 @@ struct mon_target {
 	struct monitor		*m;
 	struct loop_timer	 timer;
 	struct probe		*running;
-	struct mon_target	*qnext;		/* waiting for a probe slot */
-	int			 queued;
+	struct mon_target	*qnext, *qprev;	/* waiting for a probe slot */
+	struct mon_queue	*queue;		/* in which, or NULL */
 	uint64_t		 due;		/* loop ms the probe was due */
 
 	void			*glue;		/* the SNMP row, owned there */
+	uint32_t		 notify_gen;	/* notify.c: summary counted in */
 };
 
 /* In the order they are announced when one probe causes several. */
@@ -78,6 +80,8 @@ struct mon_config {
 	unsigned		 interval;
 	unsigned		 confirm;
 	unsigned		 max_inflight;
+	unsigned		 notify_rate;	/* for notify.c; 0: default */
+	unsigned		 notify_queue;	/* for notify.c; 0: default */
 	struct mon_target	**targets;	/* owned */
 	size_t			 ntargets;
 	size_t			 cap;
@@ -104,7 +108,10 @@ void		 monitor_free(struct monitor *);
  * empty, even when it fails (-1: out of memory, nothing changed).
  */
 int		 monitor_apply(struct monitor *, struct mon_config *);
-/* Probe now (ProbeNow); a probe already running is not doubled. */
+/*
+ * Probe now (ProbeNow): as soon as fewer than maxProbes run, ahead of the
+ * probes that are merely due; a probe already running is not doubled.
+ */
 void		 monitor_probe_now(struct monitor *, struct mon_target *);
 struct mon_target *monitor_find(struct monitor *, const char *name);
 size_t		 monitor_count(const struct monitor *);

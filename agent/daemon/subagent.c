@@ -4,9 +4,13 @@
  * notifications, and net-snmp's descriptors and alarms on our loop.
  *
  * Every GET is answered from the monitor's last completed probe; nothing
- * here waits for the network.  Notifications raised while the master is
- * away are kept (bounded) and sent once the subagent is registered again.
+ * here waits for the network.  Notifications leave through notify.c,
+ * under flow control, and only while our registration stands: one the
+ * master refuses (another updprobed serves the MIB) is retried with
+ * back-off, and the notifications wait meanwhile.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +28,11 @@
 #include "conf.h"
 #include "log.h"
 #include "mib_oids.h"
+#include "notify.h"
 #include "subagent.h"
 #include "util.h"
 #include "version.h"
 
-/* Notifications kept while the master is away; the oldest go first. */
-#define PENDING_MAX		1024
 /* net-snmp descriptors we watch (AgentX session and a few more). */
 #define SNMP_FDS_MAX		16
 /* Seconds between AgentX pings (net-snmp's default); agentxPingInterval
@@ -38,12 +41,15 @@
 /* A dead master must not stall the loop: AgentX requests of ours (ping,
  * register) give up after a third of a second, without retries. */
 #define SESSION_TIMEOUT_US	333333
+/* A registration the master refused is tried again after this, doubling
+ * up to REGISTER_RETRY_MAX_MS. */
+#define REGISTER_RETRY_MS	1000
+#define REGISTER_RETRY_MAX_MS	60000
+/* What net-snmp logs when the master refuses a registration. */
+#define REGISTER_FAILED_MSG	"registering pdu failed"
 
-static const oid entry_oid[] = { UPDPROBE_MIB_TARGET_ENTRY_OID };
 static const oid table_oid[] = { UPDPROBE_MIB_TARGET_TABLE_OID };
 static const oid agent_oid[] = { UPDPROBE_MIB_AGENT_OID };
-static const oid notif_oid[] = { UPDPROBE_MIB_NOTIFICATIONS_OID };
-static const oid trapoid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 
 /* A row of updprobeTargetTable, in the table_container. */
 struct mib_row {
@@ -52,23 +58,18 @@ struct mib_row {
 	struct mon_target	*mt;
 };
 
-struct pending {
-	char			 name[TARGET_NAME_MAX + 1];
-	enum mon_event		 ev;
-	int			 code, previous, step;
-	char			 detail[PROBE_DETAIL_MAX];
-};
-
 struct subagent {
 	struct loop		*loop;
 	struct monitor		*mon;
+	struct notifier		*notifier;
 	netsnmp_container	*rows;
-	int			 connected;
-	struct pending		*pending;	/* ring of PENDING_MAX */
-	size_t			 phead, pcount;
-	uint64_t		 dropped;
+	netsnmp_session		*session;	/* the master's, while open */
+	int			 registered;	/* and accepted our registrations */
+	unsigned		 refusals;	/* in the current attempt */
+	uint64_t		 retry_ms;	/* back-off of the next attempt */
+	int			 retry_due;	/* check_timer: register again */
 	struct loop_timer	 snmp_timer;
-	struct loop_timer	 flush_timer;
+	struct loop_timer	 check_timer;	/* checks the registration */
 	int			 fds[SNMP_FDS_MAX];
 	int			 nfds;
 	int			 rewatch;	/* session changed: re-arm all */
@@ -162,6 +163,73 @@ subagent_use_socket(const char *agentx_socket)
 	if (agentx_socket != NULL)
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
 		    NETSNMP_DS_AGENT_X_SOCKET, agentx_socket);
+}
+
+/* "HOST:PORT", "[V6]:PORT" after an optional tcp: or tcp6:. */
+static int
+valid_hostport(const char *s)
+{
+	const char *colon, *p;
+	unsigned long port;
+	char *end;
+
+	if (s[0] == '[') {
+		if ((p = strchr(s, ']')) == NULL || p == s + 1 || p[1] != ':')
+			return 0;
+		for (s++; s < p; s++)
+			if (!isxdigit((unsigned char)*s) && *s != ':' &&
+			    *s != '.')
+				return 0;
+		colon = p + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL || colon == s)
+			return 0;
+		for (p = s; p < colon; p++)
+			if (!isalnum((unsigned char)*p) && *p != '.' &&
+			    *p != '-')
+				return 0;
+	}
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	return colon[1] != '\0' && isdigit((unsigned char)colon[1]) &&
+	    *end == '\0' && errno == 0 && port > 0 && port <= 65535;
+}
+
+int
+subagent_socket_valid(const char *s)
+{
+	if (strncmp(s, "unix:", 5) == 0)
+		return s[5] == '/' && s[6] != '\0';
+	if (s[0] == '/')
+		return s[1] != '\0';
+	if (strncmp(s, "tcp:", 4) == 0)
+		return valid_hostport(s + 4);
+	if (strncmp(s, "tcp6:", 5) == 0)
+		return valid_hostport(s + 5);
+	return valid_hostport(s);
+}
+
+char *
+subagent_socket_save(void)
+{
+	const char *s = netsnmp_ds_get_string(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_X_SOCKET);
+
+	return s != NULL ? strdup(s) : NULL;
+}
+
+void
+subagent_socket_restore(const char *saved)
+{
+	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_X_SOCKET, saved);
+}
+
+const char *
+subagent_socket_setting(void)
+{
+	return netsnmp_ds_get_string(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_X_SOCKET);
 }
 
 const char *
@@ -393,6 +461,18 @@ scalar_handler(netsnmp_mib_handler *handler,
 		case UPDPROBE_MIB_SCALAR_CONFIG_LOAD_TIME:
 			set_int(r, ASN_UNSIGNED, (long)sa->config_time);
 			break;
+		case UPDPROBE_MIB_SCALAR_NOTIFS_SENT:
+			set_int(r, ASN_COUNTER,
+			    (long)notifier_sent(sa->notifier));
+			break;
+		case UPDPROBE_MIB_SCALAR_NOTIFS_DROPPED:
+			set_int(r, ASN_COUNTER,
+			    (long)notifier_dropped(sa->notifier));
+			break;
+		case UPDPROBE_MIB_SCALAR_NOTIFS_QUEUED:
+			set_int(r, ASN_GAUGE,
+			    (long)notifier_queued(sa->notifier));
+			break;
 		}
 	}
 	return SNMP_ERR_NOERROR;
@@ -410,6 +490,11 @@ register_scalars(struct subagent *sa)
 		{ UPDPROBE_MIB_SCALAR_PROBES_RUN, "updprobeProbesRun" },
 		{ UPDPROBE_MIB_SCALAR_CONFIG_LOAD_TIME,
 		  "updprobeConfigLoadTime" },
+		{ UPDPROBE_MIB_SCALAR_NOTIFS_SENT, "updprobeNotificationsSent" },
+		{ UPDPROBE_MIB_SCALAR_NOTIFS_DROPPED,
+		  "updprobeNotificationsDropped" },
+		{ UPDPROBE_MIB_SCALAR_NOTIFS_QUEUED,
+		  "updprobeNotificationsQueued" },
 	};
 	oid o[MAX_OID_LEN];
 	size_t i, len = OID_LENGTH(agent_oid);
@@ -469,94 +554,7 @@ on_removed(struct mon_target *mt, void *arg)
 	mt->glue = NULL;
 }
 
-/* Notifications. */
-
-static void
-add_column(netsnmp_variable_list **vars, const struct mib_row *row, int col,
-    u_char type, const void *val, size_t len)
-{
-	oid o[MAX_OID_LEN];
-	size_t n = OID_LENGTH(entry_oid);
-
-	memcpy(o, entry_oid, sizeof(entry_oid));
-	o[n++] = (oid)col;
-	memcpy(o + n, row->idx, row->index.len * sizeof(oid));
-	n += row->index.len;
-	snmp_varlist_add_variable(vars, o, n, type, val, len);
-}
-
-static int
-send_pending(struct subagent *sa, const struct pending *p)
-{
-	static const int objs[][4] = {
-		[MON_EV_CODE_CHANGE] = { UPDPROBE_MIB_COL_CODE,
-		    UPDPROBE_MIB_COL_PREVIOUS_CODE, UPDPROBE_MIB_COL_STEP,
-		    UPDPROBE_MIB_COL_DETAIL },
-		[MON_EV_PROBLEM] = { UPDPROBE_MIB_COL_CODE,
-		    UPDPROBE_MIB_COL_STEP, UPDPROBE_MIB_COL_DETAIL, 0 },
-		[MON_EV_CLEARED] = { UPDPROBE_MIB_COL_CODE,
-		    UPDPROBE_MIB_COL_PREVIOUS_CODE, 0, 0 },
-	};
-	netsnmp_variable_list *vars = NULL;
-	struct mon_target *mt = monitor_find(sa->mon, p->name);
-	oid n[MAX_OID_LEN];
-	struct mib_row *row;
-	size_t i, nlen = OID_LENGTH(notif_oid);
-	long v;
-
-	if (mt == NULL || (row = mt->glue) == NULL)
-		return 0;	/* removed meanwhile: nothing to announce */
-	memcpy(n, notif_oid, sizeof(notif_oid));
-	n[nlen++] = p->ev == MON_EV_CODE_CHANGE ? UPDPROBE_MIB_NOTIF_CODE_CHANGE :
-	    p->ev == MON_EV_PROBLEM ? UPDPROBE_MIB_NOTIF_PROBLEM :
-	    UPDPROBE_MIB_NOTIF_CLEARED;
-	snmp_varlist_add_variable(&vars, trapoid_oid, OID_LENGTH(trapoid_oid),
-	    ASN_OBJECT_ID, n, nlen * sizeof(oid));
-	for (i = 0; i < 4 && objs[p->ev][i] != 0; i++) {
-		int col = objs[p->ev][i];
-
-		switch (col) {
-		case UPDPROBE_MIB_COL_CODE:
-			v = p->code;
-			add_column(&vars, row, col, ASN_INTEGER, &v, sizeof(v));
-			break;
-		case UPDPROBE_MIB_COL_PREVIOUS_CODE:
-			v = p->previous;
-			add_column(&vars, row, col, ASN_INTEGER, &v, sizeof(v));
-			break;
-		case UPDPROBE_MIB_COL_STEP:
-			v = p->step;
-			add_column(&vars, row, col, ASN_INTEGER, &v, sizeof(v));
-			break;
-		case UPDPROBE_MIB_COL_DETAIL:
-			add_column(&vars, row, col, ASN_OCTET_STR, p->detail,
-			    strnlen(p->detail, UPDPROBE_MIB_DETAIL_MAX));
-			break;
-		}
-	}
-	send_v2trap(vars);
-	snmp_free_varbind(vars);
-	return 0;
-}
-
-static void
-flush_pending(void *arg)
-{
-	struct subagent *sa = arg;
-
-	if (sa->dropped > 0) {
-		log_warnx("%llu notifications were dropped while the master "
-		    "agent was away (more than %d waiting)",
-		    (unsigned long long)sa->dropped, PENDING_MAX);
-		sa->dropped = 0;
-	}
-	while (sa->connected && sa->pcount > 0) {
-		send_pending(sa, &sa->pending[sa->phead]);
-		sa->phead = (sa->phead + 1) % PENDING_MAX;
-		sa->pcount--;
-	}
-	subagent_sync(sa);
-}
+/* Notifications and the master. */
 
 static void
 on_event(struct mon_target *mt, enum mon_event ev, void *arg)
@@ -564,26 +562,72 @@ on_event(struct mon_target *mt, enum mon_event ev, void *arg)
 	static const char *names[] = { "updprobeCodeChange", "updprobeProblem",
 	    "updprobeCleared" };
 	struct subagent *sa = arg;
-	struct pending *p;
 
 	log_info("target %s: %s: code %d (%s) was %d: %s", mt->t.name,
 	    names[ev], mt->c.confirmed, m3_code_name(mt->c.confirmed),
 	    mt->c.previous, mt->detail);
-	if (sa->pcount == PENDING_MAX) {
-		sa->phead = (sa->phead + 1) % PENDING_MAX;
-		sa->pcount--;
-		sa->dropped++;
+	notifier_event(sa->notifier, mt, ev);
+}
+
+/* net-snmp logs each registration the master refuses: count them. */
+static int
+on_registration_log(int major, int minor, void *server, void *client)
+{
+	struct snmp_log_message *m = server;
+	struct subagent *sa = client;
+
+	(void)major;
+	(void)minor;
+	if (m->msg != NULL && strstr(m->msg, REGISTER_FAILED_MSG) != NULL)
+		sa->refusals++;
+	return 0;
+}
+
+/*
+ * After the registrations were sent (at connect, or by a retry): did the
+ * master take them?  Notifications leave only while it did.
+ */
+static void
+check_registration(struct subagent *sa)
+{
+	if (sa->refusals == 0) {
+		sa->registered = 1;
+		sa->retry_ms = 0;
+		log_info("registered with the AgentX master");
+		notifier_set_session(sa->notifier, sa->session);
+		return;
 	}
-	p = &sa->pending[(sa->phead + sa->pcount) % PENDING_MAX];
-	sa->pcount++;
-	strlcpy(p->name, mt->t.name, sizeof(p->name));
-	p->ev = ev;
-	p->code = mt->c.confirmed;
-	p->previous = mt->c.previous;
-	p->step = UPDPROBE_MIB_STEP_FROM_ENGINE(mt->step);
-	strlcpy(p->detail, mt->detail, sizeof(p->detail));
-	if (sa->connected)
-		flush_pending(sa);
+	sa->retry_ms = sa->retry_ms ? sa->retry_ms * 2 : REGISTER_RETRY_MS;
+	if (sa->retry_ms > REGISTER_RETRY_MAX_MS)
+		sa->retry_ms = REGISTER_RETRY_MAX_MS;
+	log_warnx("the AgentX master refused %u registration%s of "
+	    "UPDPROBE-MIB (does another updprobed serve it?): the table is "
+	    "not served and notifications are held; trying again in %llu s",
+	    sa->refusals, sa->refusals == 1 ? "" : "s",
+	    (unsigned long long)sa->retry_ms / 1000);
+	sa->registered = 0;
+	notifier_set_session(sa->notifier, NULL);
+	sa->retry_due = 1;
+	loop_timer_set(sa->loop, &sa->check_timer, sa->retry_ms);
+}
+
+static void
+on_check_timer(void *arg)
+{
+	struct subagent *sa = arg;
+
+	if (sa->session == NULL)
+		return;
+	if (sa->retry_due) {
+		sa->retry_due = 0;
+		sa->refusals = 0;
+		/* Send every registration again (reattach sends only what
+		 * is detached); synchronous: the answers are in when it
+		 * returns. */
+		register_mib_detach();
+		register_mib_reattach();
+	}
+	check_registration(sa);
 }
 
 static int
@@ -593,13 +637,15 @@ on_index_start(int major, int minor, void *server, void *client)
 
 	(void)major;
 	(void)minor;
-	(void)server;
-	sa->connected = 1;
+	sa->session = server;
+	sa->registered = 0;
+	sa->refusals = 0;
+	sa->retry_ms = 0;
+	sa->retry_due = 0;
 	sa->rewatch = 1;
-	log_info("registered with the AgentX master");
-	/* After this callback the registrations are replayed; send the
-	 * waiting notifications just after. */
-	loop_timer_set(sa->loop, &sa->flush_timer, 0);
+	/* After this callback the registrations are sent; check them just
+	 * after. */
+	loop_timer_set(sa->loop, &sa->check_timer, 0);
 	return 0;
 }
 
@@ -611,8 +657,11 @@ on_index_stop(int major, int minor, void *server, void *client)
 	(void)major;
 	(void)minor;
 	(void)server;
-	sa->connected = 0;
+	sa->session = NULL;
+	sa->registered = 0;
 	sa->rewatch = 1;
+	notifier_set_session(sa->notifier, NULL);
+	loop_timer_clear(sa->loop, &sa->check_timer);
 	log_warnx("the AgentX master went away; notifications are kept "
 	    "until it is back");
 	return 0;
@@ -694,28 +743,24 @@ subagent_new(struct loop *l)
 {
 	struct subagent *sa;
 
-	if ((sa = calloc(1, sizeof(*sa))) == NULL ||
-	    (sa->pending = calloc(PENDING_MAX, sizeof(*sa->pending))) == NULL) {
-		free(sa);
+	if ((sa = calloc(1, sizeof(*sa))) == NULL)
 		return NULL;
-	}
 	sa->loop = l;
 	if (loop_timer_init(l, &sa->snmp_timer, snmp_tick, sa) == -1) {
-		free(sa->pending);
 		free(sa);
 		return NULL;
 	}
-	if (loop_timer_init(l, &sa->flush_timer, flush_pending, sa) == -1) {
+	if (loop_timer_init(l, &sa->check_timer, on_check_timer, sa) == -1) {
 		loop_timer_fini(l, &sa->snmp_timer);
-		free(sa->pending);
 		free(sa);
 		return NULL;
 	}
-	if (register_table(sa) == -1 || register_scalars(sa) == -1) {
+	if ((sa->notifier = notifier_new(l)) == NULL ||
+	    register_table(sa) == -1 || register_scalars(sa) == -1) {
 		log_warnx("cannot register UPDPROBE-MIB");
+		notifier_free(sa->notifier);
 		loop_timer_fini(l, &sa->snmp_timer);
-		loop_timer_fini(l, &sa->flush_timer);
-		free(sa->pending);
+		loop_timer_fini(l, &sa->check_timer);
 		free(sa);
 		return NULL;
 	}
@@ -723,6 +768,8 @@ subagent_new(struct loop *l)
 	    SNMPD_CALLBACK_INDEX_START, on_index_start, sa);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION,
 	    SNMPD_CALLBACK_INDEX_STOP, on_index_stop, sa);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+	    on_registration_log, sa);
 	return sa;
 }
 
@@ -730,6 +777,7 @@ void
 subagent_set_monitor(struct subagent *sa, struct monitor *m)
 {
 	sa->mon = m;
+	notifier_set_monitor(sa->notifier, m);
 }
 
 void
@@ -757,6 +805,13 @@ subagent_start(struct subagent *sa)
 }
 
 void
+subagent_configure(struct subagent *sa, unsigned notify_rate,
+    unsigned notify_queue)
+{
+	notifier_configure(sa->notifier, notify_rate, notify_queue);
+}
+
+void
 subagent_shutdown(struct subagent *sa)
 {
 	int i;
@@ -770,11 +825,14 @@ subagent_shutdown(struct subagent *sa)
 	    SNMPD_CALLBACK_INDEX_START, on_index_start, sa, 1);
 	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION,
 	    SNMPD_CALLBACK_INDEX_STOP, on_index_stop, sa, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+	    on_registration_log, sa, 1);
 	for (i = 0; i < sa->nfds; i++)
 		loop_unwatch(sa->loop, sa->fds[i]);
 	loop_timer_fini(sa->loop, &sa->snmp_timer);
-	loop_timer_fini(sa->loop, &sa->flush_timer);
-	free(sa->pending);
-	free(sa);
+	loop_timer_fini(sa->loop, &sa->check_timer);
+	/* Closing the session answers our requests still in flight. */
 	snmp_shutdown(CONF_APP);
+	notifier_free(sa->notifier);
+	free(sa);
 }

@@ -30,8 +30,20 @@ void		 subagent_start(struct subagent *);
 /* Re-read net-snmp's descriptors and timeout. */
 void		 subagent_sync(struct subagent *);
 void		 subagent_config_loaded(struct subagent *);
+/* The notification limits of the configuration (0: the defaults). */
+void		 subagent_configure(struct subagent *, unsigned notify_rate,
+		    unsigned notify_queue);
 /* The AgentX master address in use, for the log. */
 const char	*subagent_socket(void);
+/* The address set (agentXSocket or -x), NULL if none; a copy of it to
+ * give back to subagent_socket_restore() (a config that failed to load
+ * must not change it). */
+const char	*subagent_socket_setting(void);
+char		*subagent_socket_save(void);
+void		 subagent_socket_restore(const char *);
+/* An AgentX address net-snmp can use: unix:/PATH, /PATH, [tcp:]HOST:PORT,
+ * tcp6:[ADDR]:PORT. */
+int		 subagent_socket_valid(const char *);
 void		 subagent_shutdown(struct subagent *);
 
 #endif

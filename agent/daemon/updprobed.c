@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -86,16 +87,48 @@ parse_args(struct daemon *d, int argc, char **argv)
 	}
 	if (optind != argc || d->conffile == NULL)
 		usage(EX_USAGE);
+	if (d->xsocket != NULL && !subagent_socket_valid(d->xsocket)) {
+		fprintf(stderr, "updprobed: -x \"%s\": not an AgentX address "
+		    "(unix:/PATH, /PATH, tcp:HOST:PORT)\n", d->xsocket);
+		exit(EX_USAGE);
+	}
 }
 
+/*
+ * Read the config into *cfg; the number of errors (each logged).  A
+ * config with errors changes nothing, net-snmp's own settings included.
+ */
 static int
 load(struct daemon *d, struct mon_config *cfg)
 {
+	char *kept = subagent_socket_save();
+	const char *xs;
 	int errors = conf_load(d->conffile, cfg);
 
+	xs = subagent_socket_setting();
+	if (errors == 0 && xs != NULL && !subagent_socket_valid(xs)) {
+		log_warnx("%s: agentXSocket \"%s\": not an AgentX address "
+		    "(unix:/PATH, /PATH, tcp:HOST:PORT)", d->conffile, xs);
+		mon_config_clear(cfg);
+		errors = 1;
+	}
+	if (errors != 0)
+		subagent_socket_restore(kept);
 	/* -x wins over agentXSocket in the file. */
 	subagent_use_socket(d->xsocket);
+	free(kept);
 	return errors;
+}
+
+/* Take a loaded configuration; -1 when out of memory (nothing changed). */
+static int
+apply(struct daemon *d, struct mon_config *cfg)
+{
+	subagent_configure(d->sa, cfg->notify_rate, cfg->notify_queue);
+	if (monitor_apply(d->mon, cfg) == -1)
+		return -1;
+	subagent_config_loaded(d->sa);
+	return 0;
 }
 
 static void
@@ -109,10 +142,11 @@ reload(struct daemon *d)
 		    d->conffile, errors, errors == 1 ? "" : "s");
 		return;
 	}
-	if (monitor_apply(d->mon, &cfg) == -1)
-		log_warnx("%s: out of memory applying the configuration",
-		    d->conffile);
-	subagent_config_loaded(d->sa);
+	if (apply(d, &cfg) == -1) {
+		log_warnx("%s: out of memory applying the configuration, the "
+		    "running configuration is kept", d->conffile);
+		return;
+	}
 	log_info("%s: reloaded, %zu targets", d->conffile,
 	    monitor_count(d->mon));
 }
@@ -132,19 +166,26 @@ on_signal(int fd, int events, void *arg)
 	}
 }
 
-static int
-setup_signals(struct daemon *d)
+/* The signals the loop handles: blocked from the first instruction on,
+ * so one that comes during start-up waits for the loop. */
+static void
+block_signals(sigset_t *set)
 {
-	sigset_t set;
-
+	sigemptyset(set);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, set, NULL) == -1) {
+		perror("updprobed: sigprocmask");
+		exit(EX_OSERR);
+	}
 	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
-		return -1;
-	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static int
+setup_signals(struct daemon *d, const sigset_t *set)
+{
+	d->sigfd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (d->sigfd == -1)
 		return -1;
 	return loop_watch(d->loop, d->sigfd, LOOP_READ, on_signal, d);
@@ -156,8 +197,13 @@ main(int argc, char **argv)
 	struct daemon d;
 	struct mon_config cfg;
 	struct monitor_hooks hooks;
+	sigset_t sigs;
 	int errors;
 
+	block_signals(&sigs);
+	/* The passwords are in our memory: no core dumps, no ptrace or
+	 * /proc/PID/mem by other processes of the same user. */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	memset(&d, 0, sizeof(d));
 	parse_args(&d, argc, argv);
 	log_init("updprobed", d.foreground, d.debug);
@@ -184,7 +230,7 @@ main(int argc, char **argv)
 	}
 	subagent_hooks(d.sa, &hooks);
 	if ((d.mon = monitor_new(d.loop, d.engine, &hooks)) == NULL ||
-	    setup_signals(&d) == -1) {
+	    setup_signals(&d, &sigs) == -1) {
 		log_warn("cannot set up");
 		return EX_SOFTWARE;
 	}
@@ -194,12 +240,11 @@ main(int argc, char **argv)
 		return EX_OSERR;
 	}
 	subagent_start(d.sa);
-	if (monitor_apply(d.mon, &cfg) == -1) {
+	if (apply(&d, &cfg) == -1) {
 		log_warnx("%s: out of memory applying the configuration",
 		    d.conffile);
 		return EX_SOFTWARE;
 	}
-	subagent_config_loaded(d.sa);
 	log_info("started: %zu targets, AgentX master %s", monitor_count(d.mon),
 	    subagent_socket());
 

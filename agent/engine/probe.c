@@ -26,6 +26,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,7 +96,7 @@ struct probe {
 /* The sequence, in order. */
 static void	step_config(void *);
 static void	step_dns(struct probe *);
-static void	dns_done(int, const char *, void *);
+static void	dns_done(int, const char *, const char *, void *);
 static void	step_dirfile(struct probe *);
 static void	dirfile_done(struct probe *, const struct xfer_result *);
 static void	dirfile_alt_done(struct probe *, const struct xfer_result *);
@@ -104,6 +105,7 @@ static void	step_firmware(struct probe *);
 static void	firmware_done(struct probe *, const struct xfer_result *);
 static void	probe_finish(struct probe *, int code, const char *fmt, ...)
 		    __printflike_(3, 4);
+static void	probe_cannot_run(struct probe *, int err, const char *what);
 static void	hard_timeout(void *);
 
 /* Requests, and the details of failures. */
@@ -202,27 +204,43 @@ step_dns(struct probe *p)
 		step_dirfile(p);
 		return;
 	}
+	errno = 0;
 	p->dns = dns_lookup_start(p->e->loop, p->t.host, p->t.dns_servers,
 	    p->t.timeout_ms, dns_done, p);
-	if (p->dns == NULL)
+	if (p->dns == NULL && (errno == EMFILE || errno == ENFILE ||
+	    errno == ENOMEM))
+		probe_cannot_run(p, errno, "the DNS lookup");
+	else if (p->dns == NULL)
 		probe_finish(p, M3_LOOKUP_FAILED, "cannot use the DNS servers "
 		    "\"%s\"", p->t.dns_servers);
 }
 
 static void
-dns_done(int status, const char *address, void *arg)
+dns_done(int status, const char *address, const char *tried, void *arg)
 {
 	struct probe *p = arg;
+	const char *why;
 
 	p->dns = NULL;		/* freed by dns.c when we return */
 	p->r.steps[STEP_DNS].ms = elapsed(p->step_started);
+	if (status == DNS_NO_DESCRIPTORS) {
+		probe_cannot_run(p, EMFILE, "the DNS lookup");
+		return;
+	}
 	if (status != ARES_SUCCESS) {
 		probe_finish(p, M3_LOOKUP_FAILED, "lookup of %s failed: %s",
-		    p->t.host, dns_reason(status));
+		    p->t.host, tried[0] != '\0' ? tried : dns_reason(status));
 		return;
 	}
 	strlcpy(p->r.address, address, sizeof(p->r.address));
 	step_ok(p, STEP_DNS, "%s is %s", p->t.host, p->r.address);
+	if ((why = verdict_unusable_address(address, p->t.allow_loopback)) !=
+	    NULL) {
+		step_begin(p, STEP_CONNECT);
+		probe_finish(p, M3_NETWORK_NOT_AVAILABLE, "%s resolves to %s, "
+		    "%s", p->t.host, address, why);
+		return;
+	}
 	step_dirfile(p);
 }
 
@@ -232,7 +250,7 @@ step_dirfile(struct probe *p)
 {
 	step_begin(p, p->t.proto == PROTO_TFTP ? STEP_DIRFILE : STEP_CONNECT);
 	if (fetch(p, FETCH_DIRFILE, p->t.dirfile) == -1)
-		probe_finish(p, M3_NETWORK_NOT_AVAILABLE, "out of memory");
+		probe_cannot_run(p, ENOMEM, "the DirFile request");
 }
 
 /* The connect step, measured on the DirFile request's own connection. */
@@ -370,7 +388,7 @@ step_firmware(struct probe *p)
 	}
 	if (fetch(p, FETCH_FIRMWARE, p->fw_index == 0 ? v->gw_file :
 	    v->pp_file) == -1)
-		probe_finish(p, M3_NETWORK_NOT_AVAILABLE, "out of memory");
+		probe_cannot_run(p, ENOMEM, "a firmware request");
 }
 
 static void
@@ -532,6 +550,10 @@ fail_transfer(struct probe *p, enum outcome o, const struct xfer_result *x,
 	case OUT_TRANSPORT:
 	case OUT_BODY:
 		break;
+	}
+	if (x->os_errno == EMFILE || x->os_errno == ENFILE) {
+		probe_cannot_run(p, (int)x->os_errno, x->url);
+		return;
 	}
 	/* libcurl's TFTP code fills the error buffer first with a
 	 * getpeername() notice that hides the real reason. */
@@ -749,6 +771,15 @@ probe_finish(struct probe *p, int code, const char *fmt, ...)
 	probe_free(p);
 }
 
+/* The probe could not run here: no code, the owner tries again. */
+static void
+probe_cannot_run(struct probe *p, int err, const char *what)
+{
+	p->r.local_error = err;
+	probe_finish(p, M3_NETWORK_NOT_AVAILABLE, "%s could not be made here: "
+	    "%s", what, strerror(err));
+}
+
 static void
 hard_timeout(void *arg)
 {
@@ -778,7 +809,7 @@ probe_cancel(struct probe *p)
 int
 engine_global_init(void)
 {
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (xfer_global_init() == -1)
 		return -1;
 	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
 		return -1;

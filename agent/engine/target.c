@@ -423,6 +423,11 @@ target_set_option(struct target *t, const char *key, const char *value,
 			return errorf(err, errlen, "insecure: yes or no");
 		return 0;
 	}
+	if (strcmp(key, "allowLoopback") == 0) {
+		if (set_bool(value, &t->allow_loopback) == -1)
+			return errorf(err, errlen, "allowLoopback: yes or no");
+		return 0;
+	}
 	return errorf(err, errlen, "unknown target setting \"%s\"", key);
 }
 
@@ -505,6 +510,8 @@ const struct target_option target_options[] = {
 	{ "full", "fullDownload", NULL,
 	  "download and check whole firmware files" },
 	{ "insecure", "insecure", NULL, "do not verify TLS certificates" },
+	{ "allow-loopback", "allowLoopback", NULL,
+	  "accept a name that resolves to 127.x (server on this host)" },
 };
 const size_t target_noptions = sizeof(target_options) /
     sizeof(target_options[0]);

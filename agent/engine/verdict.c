@@ -4,6 +4,7 @@
  *   verdict_transfer(): libcurl's result, then the HTTP status;
  *   verdict_firmware(): a firmware file's size and first bytes.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 
 #include "codes.h"
@@ -115,6 +116,28 @@ verdict_code(enum outcome o, enum fetch_kind kind)
 		break;
 	}
 	return M3_NETWORK_NOT_AVAILABLE;
+}
+
+const char *
+verdict_unusable_address(const char *addr, int allow_loopback)
+{
+	struct in_addr a;
+	unsigned first;
+
+	if (inet_pton(AF_INET, addr, &a) != 1)
+		return NULL;
+	first = ntohl(a.s_addr) >> 24;
+	if (first == 0)
+		return "an unspecified address (0.0.0.0/8), as DNS sinkholes "
+		    "answer: the base station would connect to nothing";
+	if (first == 127 && !allow_loopback)
+		return "a loopback address: the base station would connect to "
+		    "itself";
+	if (first >= 224 && first <= 239)
+		return "a multicast address";
+	if (first >= 240)
+		return "a reserved or broadcast address";
+	return NULL;
 }
 
 uint64_t

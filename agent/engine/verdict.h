@@ -49,6 +49,14 @@ int		verdict_connected(const struct xfer_result *);
 /* The device's code for an outcome other than OUT_BODY. */
 int		verdict_code(enum outcome, enum fetch_kind);
 
+/*
+ * Why a base station could not connect to the IPv4 address a lookup gave
+ * (a DNS sinkhole's 0.0.0.0, a loopback address, multicast, broadcast or
+ * reserved), or NULL if it could.  allow_loopback: the update server runs
+ * on the probing host (a lab).
+ */
+const char	*verdict_unusable_address(const char *addr, int allow_loopback);
+
 /* What the firmware file's bytes and size say. */
 enum fw_verdict {
 	FW_OK = 0,

@@ -7,6 +7,7 @@
  * callback returned (check_multi) or by xfer_cancel(), never from inside
  * a libcurl callback.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,11 @@
 #define FIRST_BUF		4096
 /* Longest User-Agent header value. */
 #define USER_AGENT_MAX		64
+/* libcurl closes a pooled connection idle this long (at the next
+ * transfer; the age is that transfer's setting, so every transfer has
+ * it): long enough for a probe's own requests (milliseconds apart), not
+ * for a connection, and the credentials it holds, to outlive its probe. */
+#define CONNECTION_IDLE_S	2
 
 struct xfer_engine {
 	struct loop		*loop;
@@ -75,6 +81,55 @@ xfer_cancel(struct xfer *x)
 {
 	if (x != NULL)
 		xfer_free(x);
+}
+
+/* libcurl's memory: every block is wiped when it is given back. */
+
+static void
+wipe_free(void *p)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+static void *
+wipe_realloc(void *p, size_t n)
+{
+	size_t old;
+	void *q;
+
+	if (p == NULL)
+		return malloc(n);
+	if (n == 0) {
+		wipe_free(p);
+		return NULL;
+	}
+	if ((q = malloc(n)) == NULL)
+		return NULL;
+	old = malloc_usable_size(p);
+	memcpy(q, p, old < n ? old : n);
+	wipe_free(p);
+	return q;
+}
+
+static char *
+wipe_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d;
+
+	if ((d = malloc(n)) != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+int
+xfer_global_init(void)
+{
+	return curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wipe_free,
+	    wipe_realloc, wipe_strdup, calloc) == CURLE_OK ? 0 : -1;
 }
 
 /* Header and body callbacks: libcurl calls them from inside the multi. */
@@ -235,6 +290,7 @@ setup(struct xfer *x, const struct xfer_request *rq)
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)XFER_MAX_REDIRECTS);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent);
+	curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, (long)CONNECTION_IDLE_S);
 	if (rq->insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -309,6 +365,7 @@ finish(struct xfer *x, CURLcode rc)
 	r.appconnect_ms = info_ms(x->easy, CURLINFO_APPCONNECT_TIME_T);
 	r.total_ms = info_ms(x->easy, CURLINFO_TOTAL_TIME_T);
 	curl_easy_getinfo(x->easy, CURLINFO_HTTPAUTH_AVAIL, &r.auth_avail);
+	curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &r.os_errno);
 	x->cb(&r, x->cbarg);
 	xfer_free(x);
 }

@@ -70,6 +70,7 @@ struct xfer_result {
 	double		 appconnect_ms;	/* TLS handshake done, 0: none */
 	double		 total_ms;
 	long		 auth_avail;	/* CURLAUTH_* the server offered */
+	long		 os_errno;	/* errno of a failed connect, or 0 */
 };
 
 /*
@@ -78,6 +79,14 @@ struct xfer_result {
  * start other transfers.
  */
 typedef void	(*xfer_done_cb)(const struct xfer_result *, void *arg);
+
+/*
+ * libcurl's global set-up, once per process: its memory goes through
+ * functions that wipe every block it frees, so the copies it makes of a
+ * password (the option, the Basic and Digest headers) do not linger in
+ * the heap.
+ */
+int		 xfer_global_init(void);
 
 struct xfer_engine *xfer_engine_new(struct loop *);
 /* Every transfer must have ended or been cancelled before. */

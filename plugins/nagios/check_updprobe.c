@@ -14,6 +14,8 @@
  * UNKNOWN.  main() reads like the monitoring-plugins' skeleton:
  * process_arguments(), the check, one exit with the state.
  */
+#include <sys/prctl.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,8 +114,9 @@ check_direct(struct options *o)
 	}
 	rc = probe_run_once(&o->t, res, err, sizeof(err));
 	target_clear(&o->t);
-	if (rc == -1) {
-		printf("UPDPROBE UNKNOWN - %s\n", err);
+	if (rc == -1 || res->local_error != 0) {
+		/* Nothing to say of the server: this host failed. */
+		printf("UPDPROBE UNKNOWN - %s\n", rc == -1 ? err : res->detail);
 		free(res);
 		return STATE_UNKNOWN;
 	}
@@ -138,6 +141,8 @@ main(int argc, char **argv)
 	char err[512];
 	enum state st = STATE_UNKNOWN;
 
+	/* Secrets may be read: no core dumps, no ptrace by others. */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* struct target holds a few KiB: keep it off the stack. */
 	if ((o = calloc(1, sizeof(*o))) == NULL) {
 		printf("UPDPROBE UNKNOWN - out of memory\n");

@@ -485,7 +485,7 @@ bench_check_curl() {
 
 bench_oneshot() {
 	local ms url="http://site1.ok.test:$NGX_PORT/site1/"
-	"$UPDPROBE" --user "$USER_NAME" --password-file "$PWFILE" \
+	"$UPDPROBE" --allow-loopback --user "$USER_NAME" --password-file "$PWFILE" \
 	    --dns-server "127.0.0.1:$DNS_PORT" --timeout "$TIMEOUT" "$url" \
 	    >"$TEST_TMP/oneshot.out" 2>&1 || {
 		cat "$TEST_TMP/oneshot.out" >&2
@@ -493,7 +493,7 @@ bench_oneshot() {
 	}
 	ms=$( (
 		for ((i = 0; i < ONESHOT_RUNS; i++)); do
-			"$UPDPROBE" --user "$USER_NAME" --password-file "$PWFILE" \
+			"$UPDPROBE" --allow-loopback --user "$USER_NAME" --password-file "$PWFILE" \
 			    --dns-server "127.0.0.1:$DNS_PORT" \
 			    --timeout "$TIMEOUT" "$url" >/dev/null || exit 1
 		done
@@ -591,6 +591,7 @@ run_n() {
 		echo "interval $INTERVAL"
 		echo "timeout $TIMEOUT"
 		echo "dnsServer 127.0.0.1:$DNS_PORT"
+		echo "allowLoopback yes"
 		echo "agentxPingInterval 5"
 		for ((i = 1; i <= n; i++)); do
 			printf 'target s%05d http://site%d.ok.test:%d/site%d/ user=%s passwordFile=%s\n' \

@@ -275,7 +275,7 @@ A_TARGETS=(
 	"c12 12 4 $H/auth-basic/"
 	"c12-wrong 12 4 $H/auth-basic/ user=m3 passwordFile=$TEST_TMP/pw-wrong"
 	"auth-ok 0 7 $H/auth-basic/ user=m3 passwordFile=$TEST_TMP/pw-good"
-	"dns-ok 0 7 http://fw.ok.test:$HTTP_PORT/good/"
+	"dns-ok 0 7 http://fw.ok.test:$HTTP_PORT/good/ allowLoopback=yes"
 	"prov-ok 0 7 provisioning=$TEST_TMP/prov-http.cfg"
 	"prov-empty 6 1 provisioning=$TEST_TMP/prov-empty.cfg"
 	"every30 0 7 $H/good/ interval=30"

@@ -152,7 +152,7 @@ add_cases() {		# MODE [MODE-FLAG]
 			# hostile challenges too.
 			CASE_ARGS[$mode/$name]="${CREDS[*]} $H/$name/" ;;
 		dns)
-			CASE_ARGS[$mode/$name]="--dns-server 127.0.0.1:$PORT_dns http://$name.hostile.test:$PORT_http/good/" ;;
+			CASE_ARGS[$mode/$name]="--allow-loopback --dns-server 127.0.0.1:$PORT_dns http://$name.hostile.test:$PORT_http/good/" ;;
 		tftp)
 			CASE_ARGS[$mode/$name]="tftp://127.0.0.1:$PORT_tftp/$name/" ;;
 		esac
@@ -166,7 +166,7 @@ add_cases tftp --tftp
 CASE_IDS+=(combo/slow-dns-slow-files)
 CASE_CODES[combo/slow-dns-slow-files]=0
 CASE_DESC[combo/slow-dns-slow-files]="DNS answers after 1.4 s, every file after 1.4 s: four slow steps, each within the timeout"
-CASE_ARGS[combo/slow-dns-slow-files]="--dns-server 127.0.0.1:$PORT_dns http://slow-answer.hostile.test:$PORT_http/slow-each-file/"
+CASE_ARGS[combo/slow-dns-slow-files]="--allow-loopback --dns-server 127.0.0.1:$PORT_dns http://slow-answer.hostile.test:$PORT_http/slow-each-file/"
 # TLS to a plain HTTP port: the ClientHello is answered with a plain 400.
 CASE_IDS+=(combo/https-to-plain-http)
 CASE_CODES[combo/https-to-plain-http]=2
@@ -355,7 +355,7 @@ agent_case() {
 		echo "target reset-mid-body $H/reset-mid-body/"
 		echo "target continue-storm $H/continue-storm/"
 		echo "target fw-endless $H/fw-endless/"
-		echo "target dns-flood http://wrong-id-flood.hostile.test:$PORT_http/good/ dnsServer=127.0.0.1:$PORT_dns"
+		echo "target dns-flood http://wrong-id-flood.hostile.test:$PORT_http/good/ dnsServer=127.0.0.1:$PORT_dns allowLoopback=yes"
 		echo "target tftp-repeat tftp://127.0.0.1:$PORT_tftp/repeat-block-1/"
 	} >"$conf"
 	want=([endless-headers]=http/endless-headers

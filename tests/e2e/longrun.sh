@@ -265,7 +265,7 @@ vg_line() {
 	case $kind in
 	closed) echo "target $name http://127.0.0.1:$CLOSED_PORT/good/" ;;
 	nx) echo "target $name http://fw.nx.test:$HTTP_PORT/good/" ;;
-	dns-ok) echo "target $name http://fw.ok.test:$HTTP_PORT/good/" ;;
+	dns-ok) echo "target $name http://fw.ok.test:$HTTP_PORT/good/ allowLoopback=yes" ;;
 	auth-ok) echo "target $name $H/auth-basic/ user=m3 passwordFile=$TEST_TMP/pw-s3cret" ;;
 	digest-ok) echo "target $name $H/auth-digest/ user=m3 passwordFile=$TEST_TMP/pw-s3cret" ;;
 	*) echo "target $name $H/$kind/" ;;

@@ -406,7 +406,8 @@ while read -r _ name oid rest; do
 	fi
 	TT_NAMES[$name]=1
 done < <(grep '^EVENT' "$TT_CONF" 2>/dev/null)
-for name in updprobeProblem updprobeCleared updprobeCodeChange; do
+for name in updprobeProblem updprobeCleared updprobeCodeChange \
+    updprobeNotificationsSuppressed; do
 	[ -n "${TT_NAMES[$name]:-}" ] || PROBLEMS="$PROBLEMS; no EVENT for $name"
 done
 check "$([ "$n" -gt 0 ] && [ -z "$PROBLEMS" ]; echo $?)" \
@@ -501,7 +502,9 @@ for e in events:
         if names and names.get(num) != text:
             problems.append("%s: %d is %r, Zabbix says %r"
                             % (e["name"], num, text, names.get(num)))
-    need = set(enum) if e["name"] != "updprobeProblem" else set(
+    # The summary of held-back notifications carries no code.
+    need = set() if e["name"] == "updprobeNotificationsSuppressed" else \
+        set(enum) if e["name"] != "updprobeProblem" else set(
         c for c in range(1, 13)
         if any(matches(m, enum[c]) for m in e["match"]))
     lack = sorted(need - set(n for n, _ in maps.values()))

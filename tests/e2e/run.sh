@@ -125,9 +125,13 @@ if [ ! -x "$UPDPROBE" ]; then
 fi
 start_httpfault || bail_out "start the HTTP update server (tests/servers/httpfault.py)"
 start_dnsfake || bail_out "start the DNS server (tests/servers/dnsfake.py)"
+start_dnsfake_as DNS_servfail servfail --all servfail
+start_dnsfake_as DNS_refused refused --all refused
 
 H="http://127.0.0.1:$HTTP_PORT"
-DNS=(--dns-server "127.0.0.1:$DNS_PORT")
+# The test servers run on this host: their names resolve to 127.0.0.1,
+# which a base station could not use (--allow-loopback says it may).
+DNS=(--allow-loopback --dns-server "127.0.0.1:$DNS_PORT")
 PP=SnakePp_fr01_v0790.fwu
 
 # Password files: 0600, as an operator must make them; one left 0644.
@@ -252,6 +256,34 @@ expect "a DNS server that never answers is code 11" 11 dns "" -- \
 DEAD_UDP=$(free_port udp)
 expect "a dead first DNS server, then a working one, is code 0" 0 none "" -- \
     --timeout 2 --dns-server "127.0.0.1:$DEAD_UDP" "${DNS[@]}" \
+    "http://fw.ok.test:$HTTP_PORT/good/"
+# Several DNS servers, as a resolver: a SERVFAIL or REFUSED from one sends
+# the query to the next; 11 only when none gives an address.
+for bad in servfail refused; do
+	eval "BAD_DNS=\${DNS_$bad:-}"
+	if [ -z "$BAD_DNS" ]; then
+		not_ok "a DNS server answering $bad to everything runs (see $TEST_TMP/dnsfake-$bad.log)"
+		continue
+	fi
+	expect "a $bad first DNS server, then a working one, is code 0" 0 \
+	    none "" -- --allow-loopback --dns-server "127.0.0.1:$BAD_DNS" \
+	    "${DNS[@]}" "http://fw.ok.test:$HTTP_PORT/good/"
+	expect "a working first DNS server, then a $bad one, is code 0" 0 \
+	    none "" -- "${DNS[@]}" --dns-server "127.0.0.1:$BAD_DNS" \
+	    "http://fw.ok.test:$HTTP_PORT/good/"
+	word=$(echo "$bad" | tr '[:lower:]' '[:upper:]')
+	expect "two DNS servers that both answer $bad are code 11" 11 dns \
+	    "$word" -- \
+	    --dns-server "127.0.0.1:$BAD_DNS" --dns-server "127.0.0.1:$BAD_DNS" \
+	    "http://fw.ok.test:$HTTP_PORT/good/"
+done
+# An address the base station cannot use is 2, at the connect step.
+expect "a name that resolves to 0.0.0.0 (a DNS sinkhole) is code 2" 2 \
+    connect "0.0.0.0" -- "${DNS[@]}" "http://fw.sinkhole.test:$HTTP_PORT/good/"
+expect "a name that resolves to a multicast address is code 2" 2 connect \
+    "multicast" -- "${DNS[@]}" "http://fw.multicast.test:$HTTP_PORT/good/"
+expect "a name that resolves to 127.0.0.1 is code 2 without --allow-loopback" \
+    2 connect "loopback" -- --dns-server "127.0.0.1:$DNS_PORT" \
     "http://fw.ok.test:$HTTP_PORT/good/"
 
 # Connection: 2.

@@ -268,6 +268,8 @@ EOF
 			echo "	P(\"$what\", UPDPROBE_MIB_TARGET_ENTRY_OID, $cname);" ;;
 		UPDPROBE_MIB_NOTIF_*)
 			echo "	P(\"$what\", UPDPROBE_MIB_NOTIFICATIONS_OID, $cname);" ;;
+		UPDPROBE_MIB_NOBJ_*)
+			echo "	P(\"$what\", UPDPROBE_MIB_NOTIF_OBJECTS_OID, $cname);" ;;
 		*)
 			echo "	V(\"$what\", $cname);" ;;
 		esac

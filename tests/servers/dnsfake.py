@@ -5,6 +5,8 @@ It answers by name, case-insensitively, and fails on purpose:
 
     ok.test and any name under it (fw.ok.test)  A 127.0.0.1 (TTL 0);
                                AAAA and other types: NOERROR, no answer
+    sinkhole.test              A 0.0.0.0 (as DNS sinkholes answer)
+    multicast.test             A 224.0.0.1
     nx.test                    NXDOMAIN
     servfail.test              SERVFAIL
     refused.test               REFUSED
@@ -16,7 +18,10 @@ A name under one of these (a.servfail.test) is answered like it.
 Malformed packets are ignored.  Every query is logged on stderr.
 Standard library only (Debian 12's /usr/bin/python3).
 
-    dnsfake.py --port 0 --port-file FILE
+    dnsfake.py --port 0 --port-file FILE [--all servfail|refused]
+
+--all: answer every query so, whatever the name (a broken server of
+several).
 """
 
 import argparse
@@ -40,6 +45,8 @@ ANSWER_TTL = 0
 # name -> behaviour, matched on the name and every name under it
 ZONE = {
     "ok.test": "ok",
+    "sinkhole.test": "0.0.0.0",
+    "multicast.test": "224.0.0.1",
     "nx.test": NXDOMAIN,
     "servfail.test": SERVFAIL,
     "refused.test": REFUSED,
@@ -94,7 +101,12 @@ def parse_question(pkt):
     return qid, flags, qname, qtype, qclass, pkt[12:pos]
 
 
+ALL = None
+
+
 def behaviour(qname):
+    if ALL is not None:
+        return ALL
     name = qname.rstrip(".")
     for zone_name, what in ZONE.items():
         if name == zone_name or name.endswith("." + zone_name):
@@ -114,12 +126,13 @@ def answer(pkt):
         rcode = NOTIMP
     elif what == "silent":
         return None, "no reply"
-    elif what == "ok":
+    elif isinstance(what, str):
         rcode = NOERROR
+        addr = ANSWER_ADDR if what == "ok" else what
         if qtype in (TYPE_A, 255) and qclass == CLASS_IN:
             # the name as a pointer to the question (offset 12)
             answers = struct.pack("!HHHIH", 0xC00C, TYPE_A, CLASS_IN,
-                                  ANSWER_TTL, 4) + socket.inet_aton(ANSWER_ADDR)
+                                  ANSWER_TTL, 4) + socket.inet_aton(addr)
             ancount = 1
     else:
         rcode = what
@@ -145,7 +158,12 @@ def main():
     ap.add_argument("--port", type=int, default=0, help="UDP port (0: free)")
     ap.add_argument("--port-file", help="write the bound port here")
     ap.add_argument("--bind", default="127.0.0.1")
+    ap.add_argument("--all", choices=("servfail", "refused"),
+                    help="answer every query with this failure")
     a = ap.parse_args()
+    global ALL
+    if a.all:
+        ALL = SERVFAIL if a.all == "servfail" else REFUSED
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind((a.bind, a.port))

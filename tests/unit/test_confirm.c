@@ -67,12 +67,60 @@ confirm_2_needs_two_equal_probes(void **state)
 	feed(2, codes, ev);
 }
 
-/* A candidate that changes starts counting again. */
+/* From no problem, N consecutive failures raise a problem whatever their
+ * codes: the confirmed code is the latest. */
 static void
-a_new_candidate_restarts_the_count(void **state)
+failures_with_other_codes_raise_a_problem(void **state)
 {
-	static const int codes[] = { 0, 3, 2, 2, 2, -2 };
-	static const unsigned ev[] = { NEW, 0, 0, 0, CHANGE | PROBLEM };
+	static const int codes[] = { 0, 3, 2, 3, 2, 3, 2, 3, -2 };
+	static const unsigned ev[] = { NEW, 0, CHANGE | PROBLEM, 0, 0, 0, 0,
+	    0 };
+
+	(void)state;
+	feed(2, codes, ev);
+}
+
+/* A server failing every probe with alternating codes: one problem, at
+ * the N-th failure, and no flood of changes after it. */
+static void
+a_flapping_failure_raises_once(void **state)
+{
+	static const int codes[] = { 0, 3, 2, 3, 2, 3, 2, 3, 2, 3, -2 };
+	static const unsigned ev[] = { NEW, 0, 0, CHANGE | PROBLEM, 0, 0, 0,
+	    0, 0, 0 };
+
+	(void)state;
+	feed(3, codes, ev);
+}
+
+/* From one problem to another needs N equal probes of the other. */
+static void
+a_new_problem_code_needs_n_equal_probes(void **state)
+{
+	static const int codes[] = { 3, 2, 3, 2, 2, 2, -2 };
+	static const unsigned ev[] = { PROBLEM, 0, 0, 0, 0, CHANGE | PROBLEM };
+
+	(void)state;
+	feed(3, codes, ev);
+}
+
+/* A good probe between failures restarts the count. */
+static void
+a_good_probe_restarts_the_failure_count(void **state)
+{
+	static const int codes[] = { 0, 3, 0, 3, 0, 3, 3, -2 };
+	static const unsigned ev[] = { NEW, 0, 0, 0, 0, 0, CHANGE | PROBLEM };
+
+	(void)state;
+	feed(2, codes, ev);
+}
+
+/* Clearing needs N consecutive good probes. */
+static void
+clearing_needs_n_good_probes(void **state)
+{
+	static const int codes[] = { 5, 0, 5, 0, 0, 0, -2 };
+	static const unsigned ev[] = { PROBLEM, 0, 0, 0, 0, CHANGE | CLEARED };
 
 	(void)state;
 	feed(3, codes, ev);
@@ -102,7 +150,11 @@ main(void)
 		cmocka_unit_test(the_first_result_is_the_baseline),
 		cmocka_unit_test(confirm_1_announces_every_change),
 		cmocka_unit_test(confirm_2_needs_two_equal_probes),
-		cmocka_unit_test(a_new_candidate_restarts_the_count),
+		cmocka_unit_test(failures_with_other_codes_raise_a_problem),
+		cmocka_unit_test(a_flapping_failure_raises_once),
+		cmocka_unit_test(a_new_problem_code_needs_n_equal_probes),
+		cmocka_unit_test(a_good_probe_restarts_the_failure_count),
+		cmocka_unit_test(clearing_needs_n_good_probes),
 		cmocka_unit_test(the_previous_code_is_kept),
 	};
 

@@ -235,6 +235,29 @@ firmware_content_rules(void **state)
 	assert_int_equal(verdict_firmware_code(FW_OK), M3_NO_PROBLEMS);
 }
 
+/* Addresses a base station cannot connect to are code 2, not a probe of
+ * the probing host. */
+static void
+unusable_addresses(void **state)
+{
+	(void)state;
+	assert_null(verdict_unusable_address("192.0.2.10", 0));
+	assert_non_null(verdict_unusable_address("0.0.0.0", 0));
+	assert_non_null(strstr(verdict_unusable_address("0.0.0.0", 1),
+	    "sinkhole"));
+	assert_non_null(verdict_unusable_address("0.1.2.3", 1));
+	assert_non_null(strstr(verdict_unusable_address("127.0.0.1", 0),
+	    "loopback"));
+	assert_null(verdict_unusable_address("127.0.0.1", 1));
+	assert_non_null(verdict_unusable_address("127.255.0.9", 0));
+	assert_non_null(verdict_unusable_address("224.0.0.1", 1));
+	assert_non_null(verdict_unusable_address("239.255.255.250", 1));
+	assert_non_null(verdict_unusable_address("255.255.255.255", 1));
+	assert_non_null(verdict_unusable_address("240.0.0.1", 1));
+	assert_null(verdict_unusable_address("223.255.255.254", 0));
+	assert_null(verdict_unusable_address("not an address", 0));
+}
+
 int
 main(void)
 {
@@ -248,6 +271,7 @@ main(void)
 		cmocka_unit_test(the_body_limit_and_enough),
 		cmocka_unit_test(the_firmware_size_comes_from_the_headers),
 		cmocka_unit_test(firmware_content_rules),
+		cmocka_unit_test(unusable_addresses),
 	};
 
 	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);

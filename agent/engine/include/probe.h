@@ -42,6 +42,11 @@ struct step_report {
  */
 struct probe_result {
 	int			code;		/* 0..12 */
+	int			local_error;	/* an errno: the probe could not
+						 * run here (out of descriptors,
+						 * of memory), which says nothing
+						 * of the server; code and step
+						 * are then meaningless */
 	enum probe_step		step;		/* failed step, STEP_NONE if 0 */
 	char			detail[PROBE_DETAIL_MAX];
 	char			url[PROBE_URL_MAX];	/* no credentials */

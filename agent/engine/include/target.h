@@ -45,6 +45,7 @@ struct target {
 	unsigned	 interval;		/* seconds, daemon only; 0 = global */
 	int		 full_download;		/* fetch and check whole files */
 	int		 insecure;		/* skip TLS certificate checks */
+	int		 allow_loopback;	/* a name may resolve to 127/8 */
 };
 
 void	target_init(struct target *);

@@ -1,0 +1,458 @@
+#!/bin/bash
+# daemon.sh - updprobed under the faults a red-team found: ProbeNow storms
+# and short descriptors, reloads while probes run, signals during
+# start-up, config paths that are not files, a second instance, malformed
+# AgentX addresses, and secrets in memory.  Real snmpd, snmptrapd and the
+# fault-playing HTTP server on loopback.
+#
+#   UPDPROBED=build/updprobed UPDPROBE=build/updprobe tests/e2e/daemon.sh
+#
+# Cases:
+#   p  ProbeNow on 400 rows obeys maxProbes 50; under ulimit -n 256 no
+#      target gets a false code 2 (descriptors are not the server's fault)
+#   r  a reload while a target's probe runs: the running probe's result is
+#      thrown away (no code, no notification of the old settings), the new
+#      settings are probed at once
+#   s  SIGHUP during start-up (sent every 20 ms from the first moment) does
+#      not kill updprobed; SIGTERM ends it with status 0
+#   c  -c naming a directory: exit 78; the config path becoming a
+#      directory, includeFile /dev/zero or a FIFO: the reload is refused at
+#      once and the running configuration kept
+#   x  -x garbage: exit 64; agentXSocket garbage: exit 78; a second
+#      updprobed whose registration the master refuses says so, serves
+#      nothing and holds its notifications until the first one is gone
+#   k  secrets: updprobed and updprobe are not dumpable (their /proc files
+#      belong to root although they run as nobody); once a target with a
+#      password is gone, no copy of the password (nor of its Basic header)
+#      is left in updprobed's memory (tests/servers/memscan.py)
+#
+# Prints "ok - ..." / "not ok - ..." per check, then "N passed, N failed".
+
+# SC2317: functions run through wait_for.
+# shellcheck disable=SC2317
+
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$HERE/../lib.sh"
+# shellcheck source=SCRIPTDIR/../snmplib.sh
+. "$HERE/../snmplib.sh" ||
+    bail_out "the SNMP tools and MIBs for the tests (tests/snmplib.sh, see above)"
+
+UPDPROBE=${UPDPROBE:-$ROOT/build/updprobe}
+REAL_UPDPROBED=$UPDPROBED
+SECRET=s3cret
+EX_USAGE=64
+EX_CONFIG=78
+
+[ -x "$UPDPROBED" ] || bail_out "$UPDPROBED is not built (make)"
+[ -x "$UPDPROBE" ] || bail_out "$UPDPROBE is not built (make)"
+start_httpfault || bail_out "start the HTTP update server (tests/servers/httpfault.py)"
+start_snmptrapd || bail_out "start snmptrapd (see above)"
+start_snmpd || bail_out "start snmpd as AgentX master (see above)"
+H="http://127.0.0.1:$HTTP_PORT"
+echo "# HTTP on $HTTP_PORT, snmpd on $SNMP_PORT; logs in $TEST_TMP"
+
+# CASES=prscxk (the default: all) runs some cases only, for the edit loop.
+want() { [[ "${CASES:-prscxk}" == *"$1"* ]]; }
+
+log_lines() { grep -c '' "$UPDPROBED_LOG" 2>/dev/null || echo 0; }
+log_since() { tail -n +"$(($1 + 1))" "$UPDPROBED_LOG"; }
+log_has() { log_since "$1" | grep -q -- "$2"; }
+# probes_of NAME: the target's probe counter.
+probes_of() { snmp_get updprobeTargetProbes "$1"; }
+
+# ---------------------------------------------------------------------------
+# p: ProbeNow on 400 rows, maxProbes 50, ulimit -n 256.
+
+if want p; then
+
+N=400
+{
+	echo "agentxPingInterval 1"
+	echo "interval 3600"
+	echo "maxProbes 50"
+	# slow-headers: connected, no byte: each probe holds its connection
+	# for the whole timeout, then code 5.
+	seq -f "target p%03g $H/slow-headers/ timeout=2" 1 "$N"
+} >"$TEST_TMP/p.conf"
+cat >"$TEST_TMP/limited-updprobed" <<EOF
+#!/bin/sh
+ulimit -n 256 || exit 70
+exec "$REAL_UPDPROBED" "\$@"
+EOF
+chmod 755 "$TEST_TMP/limited-updprobed"
+UPDPROBED=$TEST_TMP/limited-updprobed
+start_updprobed "$TEST_TMP/p.conf" || bail_out "p: start updprobed under ulimit -n 256"
+UPDPROBED=$REAL_UPDPROBED
+
+# codes_of PROBES: "code count" pairs of the targets probed PROBES times
+# or more, from one walk of each column.
+codes_walk() {
+	snmpbulkwalk -v2c -c "$SNMP_READ_COMMUNITY" -t 3 -r 3 -Oqe -Cr50 \
+	    "$SNMP_AGENT" "UPDPROBE-MIB::$1" 2>&1
+}
+all_probed_times() {	# TIMES: every p target has probes >= TIMES
+	local out
+	out=$(codes_walk updprobeTargetProbes) || return 1
+	[ "$(printf '%s\n' "$out" | awk -v t="$1" \
+	    '$NF ~ /^[0-9]+$/ && $NF >= t { n++ } END { print n + 0 }')" -ge "$N" ]
+}
+if wait_for -t 240 all_probed_times 1; then
+	ok "p: $N targets probed once under ulimit -n 256"
+else
+	not_ok "p: $N targets probed once under ulimit -n 256 ($(codes_walk \
+	    updprobeTargetProbes | awk '$NF >= 1' | wc -l) were)"
+fi
+line0=$(log_lines)
+# ProbeNow on every row, 50 varbinds a request.
+set_failed=0
+for ((i = 1; i <= N; i += 50)); do
+	args=()
+	for ((j = i; j < i + 50 && j <= N; j++)); do
+		args+=("UPDPROBE-MIB::updprobeTargetProbeNow.\"$(printf 'p%03d' "$j")\"" i 1)
+	done
+	out=$(snmpset -v2c -c "$SNMP_WRITE_COMMUNITY" -t 3 -r 2 -Ir \
+	    "$SNMP_AGENT" "${args[@]}" 2>&1) || {
+		set_failed=1
+		echo "# snmpset: $(printf '%s' "$out" | squash)"
+	}
+done
+check "$set_failed" "p: ProbeNow set on all $N rows (the SETs return at once)" \
+    "see the snmpset message above"
+if wait_for -t 240 all_probed_times 2; then
+	ok "p: all $N targets probed again after ProbeNow"
+else
+	not_ok "p: all $N targets probed again after ProbeNow ($(codes_walk \
+	    updprobeTargetProbes | awk '$NF >= 2' | wc -l) were)"
+fi
+codes=$(codes_walk updprobeTargetCode | awk '{ print $NF }' | sort | uniq -c |
+    awk '{ printf "%s x code %s, ", $1, $2 }')
+if [ "$(codes_walk updprobeTargetCode | awk '$NF == 5' | wc -l)" -eq "$N" ]; then
+	ok "p: every target has its server's code 5, none a false code 2 ($codes)"
+else
+	not_ok "p: every target has its server's code 5, none a false code 2" \
+	    "(got: $codes; log: $(log_since "$line0" | grep -m 3 -i 'could not\|descriptor' | squash))"
+fi
+stop_updprobed
+check "$UPDPROBED_STATUS" "p: updprobed stops on SIGTERM (status 0)" \
+    "status $UPDPROBED_STATUS"
+fi
+
+# ---------------------------------------------------------------------------
+# r: a reload while a probe runs.
+
+if want r; then
+
+cat >"$TEST_TMP/r.conf" <<EOF
+agentxPingInterval 1
+interval 3600
+target moving $H/slow-headers/ timeout=3
+target marker $H/slow-headers/ timeout=4
+EOF
+: >"$TRAP_LOG"
+start_updprobed "$TEST_TMP/r.conf" || bail_out "r: start updprobed"
+wait_for -t 60 snmp_is updprobeTargetCode moving 5 &&
+    wait_for -t 60 snmp_is updprobeTargetCode marker 5 ||
+    not_ok "r: both targets have code 5 first ($(snmp_get updprobeTargetCode moving), $(snmp_get updprobeTargetCode marker))"
+m_probes=$(probes_of marker)
+snmpset -v2c -c "$SNMP_WRITE_COMMUNITY" -t 3 -r 2 -Ir "$SNMP_AGENT" \
+    'UPDPROBE-MIB::updprobeTargetProbeNow."moving"' i 1 \
+    'UPDPROBE-MIB::updprobeTargetProbeNow."marker"' i 1 >/dev/null 2>&1 ||
+    not_ok "r: ProbeNow on both targets"
+# The probe of "moving" runs (3 s); its settings change now.
+sed -i "s|^target moving .*|target moving $H/good/|" "$TEST_TMP/r.conf"
+line0=$(log_lines)
+kill -HUP "$UPDPROBED_PID"
+if wait_for -t 10 snmp_is updprobeTargetCode moving 0; then
+	ok "r: the new settings were probed at once (code 0)"
+else
+	not_ok "r: the new settings were probed at once (code: $(snmp_get \
+	    updprobeTargetCode moving); log: $(log_since "$line0" | squash))"
+fi
+# The marker's probe started with the old one and lasts longer: once it
+# has ended, so would have the old probe of "moving".
+marker_done() { snmp_gt updprobeTargetProbes marker "$m_probes"; }
+if wait_for -t 30 marker_done; then
+	url=$(snmp_get updprobeTargetUrl moving)
+	code=$(snmp_get updprobeTargetCode moving)
+	probes=$(probes_of moving)
+	late=$(trap_count updprobeProblem moving updprobeTargetCode=5)
+	if [ "$code" = 0 ] && [ "$probes" = 2 ] && [ "$late" = 1 ] &&
+	    [ "$url" = "$H/good/" ]; then
+		ok "r: the old probe's result was thrown away (code 0, 2 probes, one Problem: the first)"
+	else
+		not_ok "r: the old probe's result was thrown away (url $url, code $code," \
+		    "probes $probes (want 2), Problems with code 5: $late (want 1))"
+	fi
+	check "$([ "$(trap_count updprobeCleared moving)" = 1 ] && echo 0 || echo 1)" \
+	    "r: the fix sent updprobeCleared" "$(trap_lines moving | squash)"
+else
+	not_ok "r: the marker's probe ended ($(probes_of marker) probes)"
+fi
+stop_updprobed
+fi
+
+# ---------------------------------------------------------------------------
+# s: SIGHUP during start-up.
+
+if want s; then
+
+{
+	echo "interval 3600"
+	seq -f "target s%05g http:///m3/" 1 20000
+} >"$TEST_TMP/s.conf"
+line0=$(log_lines)
+env -u MIBS -u MIBDIRS -u SMIPATH SNMP_PERSISTENT_DIR="$TEST_TMP/updprobed-persist" \
+    "$UPDPROBED" -f -c "$TEST_TMP/s.conf" -x "unix:$AGENTX_SOCK" \
+    </dev/null >>"$UPDPROBED_LOG" 2>&1 &
+UPDPROBED_PID=$!
+# From the moment main() runs (it warns at once that it runs as root,
+# before it reads the configuration): every 20 ms while it reads 20,000
+# targets.  Earlier the process is still the shell, or the loader and
+# the sanitizers' start, which no program can guard.
+in_main() { log_has "$line0" "running as root"; }
+wait_for -t 30 in_main
+for ((i = 0; i < 25; i++)); do
+	kill -HUP "$UPDPROBED_PID" 2>/dev/null
+	sleep 0.02
+done
+reloaded() { log_has "$line0" "reloaded, 20000 targets"; }
+if wait_for -t 60 reloaded && updprobed_alive; then
+	ok "s: SIGHUPs from the first moment of start-up reload, they do not kill"
+else
+	not_ok "s: SIGHUPs from the first moment of start-up reload, they do not kill" \
+	    "(alive: $(updprobed_alive && echo yes || echo no); log: $(log_since "$line0" | tail -n 5 | squash))"
+fi
+stop_updprobed
+check "$UPDPROBED_STATUS" "s: SIGTERM ends it with status 0" "status $UPDPROBED_STATUS"
+fi
+
+# ---------------------------------------------------------------------------
+# c: config paths.
+
+if want c; then
+
+mkdir -p "$TEST_TMP/a-directory"
+out=$("$UPDPROBED" -f -c "$TEST_TMP/a-directory" 2>&1)
+rc=$?
+if [ "$rc" = "$EX_CONFIG" ] && [[ "$out" == *"not a regular file"* ]]; then
+	ok "c: -c naming a directory: exit 78, \"not a regular file\""
+else
+	not_ok "c: -c naming a directory: exit 78 (got $rc: $(printf '%s' "$out" | squash))"
+fi
+printf 'includeFile /dev/zero\ntarget a %s/good/\n' "$H" >"$TEST_TMP/zero.conf"
+out=$(timeout 20 "$UPDPROBED" -f -c "$TEST_TMP/zero.conf" 2>&1)
+rc=$?
+if [ "$rc" = "$EX_CONFIG" ] && [[ "$out" == *"/dev/zero: not a regular file"* ]]; then
+	ok "c: includeFile /dev/zero at start: exit 78 at once"
+else
+	not_ok "c: includeFile /dev/zero at start: exit 78 at once (got $rc: $(printf '%s' "$out" | squash))"
+fi
+
+printf 'agentxPingInterval 1\ninterval 3600\ntarget keep %s/good/\n' "$H" \
+    >"$TEST_TMP/c.conf"
+start_updprobed "$TEST_TMP/c.conf" || bail_out "c: start updprobed"
+wait_for -t 30 snmp_is updprobeTargetCode keep 0 ||
+    not_ok "c: the target is probed (code $(snmp_get updprobeTargetCode keep))"
+# reload_refused NAME WHY: after a SIGHUP, the log says WHY and that the
+# running configuration is kept, and the row is still served.
+reload_refused() {
+	local name=$1 why=$2 l0
+	l0=$(log_lines)
+	kill -HUP "$UPDPROBED_PID"
+	kept() { log_has "$l0" "the running configuration is kept"; }
+	if wait_for -t 20 kept && log_has "$l0" "$why" &&
+	    snmp_is updprobeTargetCode keep 0; then
+		ok "c: $name: the reload is refused, the table kept"
+	else
+		not_ok "c: $name: the reload is refused, the table kept" \
+		    "(log: $(log_since "$l0" | squash); code: $(snmp_get updprobeTargetCode keep))"
+	fi
+}
+cp "$TEST_TMP/c.conf" "$TEST_TMP/c.conf.good"
+printf 'includeFile /dev/zero\n' >>"$TEST_TMP/c.conf"
+reload_refused "includeFile /dev/zero" "/dev/zero: not a regular file"
+mkfifo "$TEST_TMP/a-fifo"
+cp "$TEST_TMP/c.conf.good" "$TEST_TMP/c.conf"
+printf 'includeFile %s\n' "$TEST_TMP/a-fifo" >>"$TEST_TMP/c.conf"
+reload_refused "includeFile naming a FIFO" "a-fifo: not a regular file"
+rm -f "$TEST_TMP/c.conf"
+mkdir "$TEST_TMP/c.conf"
+reload_refused "the config path became a directory" "c.conf: not a regular file"
+rmdir "$TEST_TMP/c.conf"
+cp "$TEST_TMP/c.conf.good" "$TEST_TMP/c.conf"
+printf 'includeDir %s/inc\n' "$TEST_TMP" >>"$TEST_TMP/c.conf"
+mkdir -p "$TEST_TMP/inc"
+printf 'target more %s/missing-dirfile/\n' "$H" >"$TEST_TMP/inc/more.conf"
+l0=$(log_lines)
+kill -HUP "$UPDPROBED_PID"
+if wait_for -t 30 snmp_is updprobeTargetCode more 3; then
+	ok "c: includeDir of regular files still works (a target from it has code 3)"
+else
+	not_ok "c: includeDir of regular files still works (code: $(snmp_get \
+	    updprobeTargetCode more); log: $(log_since "$l0" | squash))"
+fi
+stop_updprobed
+fi
+
+# ---------------------------------------------------------------------------
+# x: AgentX addresses and a second instance.
+
+if want x; then
+
+out=$("$UPDPROBED" -f -c "$TEST_TMP/c.conf.good" -x 'garbage:::' 2>&1)
+rc=$?
+if [ "$rc" = "$EX_USAGE" ] && [[ "$out" == *"not an AgentX address"* ]]; then
+	ok "x: -x garbage::: is a usage error (64)"
+else
+	not_ok "x: -x garbage::: is a usage error (64) (got $rc: $(printf '%s' "$out" | squash))"
+fi
+printf 'agentXSocket garbage:::\ntarget a %s/good/\n' "$H" >"$TEST_TMP/x.conf"
+out=$("$UPDPROBED" -f -c "$TEST_TMP/x.conf" 2>&1)
+rc=$?
+if [ "$rc" = "$EX_CONFIG" ] && [[ "$out" == *"not an AgentX address"* ]]; then
+	ok "x: agentXSocket garbage::: in the config: exit 78"
+else
+	not_ok "x: agentXSocket garbage::: in the config: exit 78 (got $rc: $(printf '%s' "$out" | squash))"
+fi
+
+printf 'agentxPingInterval 1\ninterval 3600\ntarget first %s/good/\n' "$H" \
+    >"$TEST_TMP/x1.conf"
+printf 'agentxPingInterval 1\ninterval 3600\ntarget onlyb http:///m3/\n' \
+    >"$TEST_TMP/x2.conf"
+: >"$TRAP_LOG"
+start_updprobed "$TEST_TMP/x1.conf" || bail_out "x: start the first updprobed"
+wait_for -t 30 snmp_is updprobeTargetCode first 0 ||
+    not_ok "x: the first updprobed serves its table"
+FIRST_PID=$UPDPROBED_PID
+line0=$(log_lines)
+start_updprobed "$TEST_TMP/x2.conf" || bail_out "x: start the second updprobed"
+SECOND_PID=$UPDPROBED_PID
+snmplib_track "$FIRST_PID"
+refused() { log_has "$line0" "refused .* registration"; }
+raised() { log_has "$line0" "target onlyb: updprobeProblem"; }
+if wait_for -t 30 refused && wait_for -t 30 raised; then
+	ok "x: the second updprobed says the master refused its registration"
+else
+	not_ok "x: the second updprobed says the master refused its registration" \
+	    "(log: $(log_since "$line0" | squash))"
+fi
+# Positive signal first: the first instance's target answers, ProbeNow'd
+# and probed again, while the second's notification is held.
+f_probes=$(probes_of first)
+probe_now first
+wait_for -t 30 snmp_gt updprobeTargetProbes first "$f_probes"
+if [ "$(trap_count updprobeProblem onlyb)" = 0 ] &&
+    ! snmp_answers onlyb; then
+	ok "x: the refused instance serves no row and sends no notification"
+else
+	not_ok "x: the refused instance serves no row and sends no notification" \
+	    "(traps: $(trap_lines onlyb | squash); row: $(snmp_get updprobeTargetCode onlyb))"
+fi
+snmplib_kill "$FIRST_PID"
+if wait_for -t 90 snmp_is updprobeTargetCode onlyb 6 &&
+    wait_trap 1 updprobeProblem onlyb updprobeTargetCode=6; then
+	ok "x: once the first is gone the second registers and sends what it held"
+else
+	not_ok "x: once the first is gone the second registers and sends what it held" \
+	    "(code $(snmp_get updprobeTargetCode onlyb); log: $(log_since "$line0" | tail -n 6 | squash))"
+fi
+UPDPROBED_PID=$SECOND_PID
+stop_updprobed
+fi
+
+# ---------------------------------------------------------------------------
+# k: secrets in memory.
+
+if want k; then
+
+umask 077
+printf '%s\n' "$SECRET" >"$TEST_TMP/pw"
+chown nobody "$TEST_TMP/pw"
+cp "$TEST_TMP/pw" "$TEST_TMP/pw-root"
+chown root "$TEST_TMP/pw-root"
+chmod 711 "$TEST_TMP"
+printf 'interval 3\ntarget k %s/auth-basic/ user=m3 passwordFile=%s\n' "$H" \
+    "$TEST_TMP/pw" >"$TEST_TMP/k.conf"
+chmod 644 "$TEST_TMP/k.conf"
+# /proc/PID/environ of a process is its owner's, or root's if it is not
+# dumpable.
+proc_owner() { stat -c %U "/proc/$1/environ" 2>/dev/null; }
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$UPDPROBED" -f -c "$TEST_TMP/k.conf" -x unix:/nonexistent/agentx \
+    </dev/null >"$TEST_TMP/k.log" 2>&1 &
+k_pid=$!
+snmplib_track "$k_pid"
+running_as_nobody() { [ "$(ps -o user= -p "$k_pid" | tr -d ' ')" = nobody ]; }
+# The files become root's once main() has run; they stay nobody's for a
+# dumpable process.
+owned_by_root() { [ "$(proc_owner "$k_pid")" = root ]; }
+if wait_for -t 30 running_as_nobody && wait_for -t 30 owned_by_root; then
+	ok "k: updprobed is not dumpable (running as nobody, its /proc files are root's)"
+else
+	not_ok "k: updprobed is not dumpable (user $(ps -o user= -p "$k_pid"), /proc owner $(proc_owner "$k_pid"); log: $(squash <"$TEST_TMP/k.log"))"
+fi
+snmplib_kill "$k_pid"
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$UPDPROBE" --timeout 5 --user m3 --password-file "$TEST_TMP/pw" \
+    "$H/slow-headers/" >/dev/null 2>&1 &
+k_pid=$!
+snmplib_track "$k_pid"
+if wait_for -t 30 running_as_nobody && wait_for -t 30 owned_by_root; then
+	ok "k: updprobe is not dumpable either"
+else
+	not_ok "k: updprobe is not dumpable either (/proc owner $(proc_owner "$k_pid"))"
+fi
+snmplib_kill "$k_pid"
+chmod 700 "$TEST_TMP"
+
+# Once a target with a password is gone, no copy of the password
+# is left in updprobed's memory: ours are wiped when freed, and libcurl's
+# too (its memory goes through wiping functions, and a connection that
+# carried credentials closes 2 s after its last use).
+{
+	{
+		printf 'interval 1\n'
+		printf 'target plain %s/good/\n' "$H"
+		printf 'target k %s/auth-basic/ user=m3 passwordFile=%s\n' "$H" \
+		    "$TEST_TMP/pw-root"
+	} >"$TEST_TMP/k.conf"
+	start_updprobed "$TEST_TMP/k.conf" || bail_out "k: start updprobed"
+	b64=$(printf 'm3:%s' "$SECRET" | base64)
+	# in_core: copies of the password and of its Basic header now.
+	in_core() {
+		"$PYTHON" "$SERVERS_DIR/memscan.py" "$UPDPROBED_PID" "$SECRET" \
+		    "$b64" 2>&1
+	}
+	if wait_for -t 60 snmp_gt updprobeTargetProbes k 9 &&
+	    snmp_is updprobeTargetCode k 0; then
+		during=$(in_core)
+		sed -i '/^target k /d' "$TEST_TMP/k.conf"
+		kill -HUP "$UPDPROBED_PID"
+		gone() { ! snmp_answers k; }
+		wait_for -t 30 gone
+		# Positive signal: 4 more probes of "plain", each a chance for
+		# libcurl to close the idle connections.
+		p0=$(probes_of plain)
+		wait_for -t 60 snmp_gt updprobeTargetProbes plain $((p0 + 3))
+		after=$(in_core)
+		echo "# k: password copies (plain, base64) in memory: $during" \
+		    "while the target is probed, $after once it is gone"
+		if [ "$after" = "0 0" ] && [ "${during%% *}" -ge 1 ]; then
+			ok "k: no copy of the password is left once its target is gone (there were $during while probed)"
+		else
+			not_ok "k: no copy of the password is left once its target is gone" \
+			    "(plain and base64 copies: $after; while probed: $during)"
+		fi
+	else
+		not_ok "k: the target with a password is probed (code $(snmp_get \
+		    updprobeTargetCode k), $(probes_of k) probes)"
+	fi
+	stop_updprobed
+}
+fi
+
+finish
