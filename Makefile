@@ -116,6 +116,35 @@ check: deps
 	$(MAKE) SAN=1 all
 	@MAKE="$(MAKE)" tests/check.sh
 
+# Monitoring systems: the shipped Nagios, Icinga 2, snmp_exporter and
+# Zabbix files in the real programs (tests/e2e/monitoring.sh; check runs
+# it too, in both builds). plugins/prometheus/snmp.yml is generated from
+# generator.yml by Debian's prometheus-snmp-generator: make prometheus-snmp.
+monitoring: deps all
+	@CHECK_UPDPROBE=$(BUILD)/check_updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/monitoring.sh
+e2e: monitoring-e2e
+monitoring-e2e: all
+	@CHECK_UPDPROBE=$(BUILD)/check_updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/monitoring.sh
+prometheus-snmp:
+	@eval "$$(tests/mibs.sh)" && cd plugins/prometheus && \
+	    prometheus-snmp-generator generate -o snmp.yml
+install: install-monitoring
+install-monitoring: all
+	install -d $(DESTDIR)$(PREFIX)/share/updprobe/icinga2 \
+	    $(DESTDIR)$(PREFIX)/share/updprobe/prometheus \
+	    $(DESTDIR)$(PREFIX)/lib/updprobe
+	install -m 644 plugins/icinga2/updprobe.conf \
+	    plugins/icinga2/services.conf.example plugins/icinga2/README.md \
+	    $(DESTDIR)$(PREFIX)/share/updprobe/icinga2/
+	install -m 644 plugins/prometheus/generator.yml \
+	    plugins/prometheus/snmp.yml plugins/prometheus/README.md \
+	    $(DESTDIR)$(PREFIX)/share/updprobe/prometheus/
+	install -m 755 plugins/zabbix/zabbix_trap_handler \
+	    $(DESTDIR)$(PREFIX)/lib/updprobe/
+.PHONY: monitoring monitoring-e2e prometheus-snmp install-monitoring
+
 demo: deps $(BUILD)/updprobe $(BUILD)/updprobed
 	@UPDPROBE=$(BUILD)/updprobe tests/demo.sh
 

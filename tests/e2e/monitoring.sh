@@ -649,6 +649,22 @@ part_prometheus() {
 # ===========================================================================
 # z. Zabbix 6.0
 
+# free_port_below N: a TCP port from 20000 to N-1 that was free a moment ago.
+free_port_below() {
+	"$PYTHON" - "$1" <<'EOF'
+import random, socket, sys
+for _ in range(200):
+    port = random.randrange(20000, int(sys.argv[1]))
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    print(port)
+    break
+EOF
+}
+
 TEMPLATE=$ROOT/plugins/zabbix/template_updprobe.yaml
 TRAP_HANDLER=$ROOT/plugins/zabbix/zabbix_trap_handler
 ZBX_HOST=updprobe-agent
@@ -767,25 +783,33 @@ EOF
 	fi
 	# net-snmp in the server reads snmp.conf from SNMPCONFPATH and MIBS:
 	# the phase decides.
-	tracked env -u MIBS -u MIBDIRS -u SMIPATH SNMPCONFPATH="$Z/snmp-$1" \
-	    SNMP_PERSISTENT_DIR="$Z/server" \
+	# In a process group of its own (setsid execs it: same PID), so that
+	# no child outlives it (its HA manager can be left behind).
+	tracked setsid env -u MIBS -u MIBDIRS -u SMIPATH \
+	    SNMPCONFPATH="$Z/snmp-$1" SNMP_PERSISTENT_DIR="$Z/server" \
 	    "$ZABBIX_SERVER" -f -c "$conf" >>"$Z/server/zabbix_server.out" 2>&1
 	ZBX_PID=$LAST_PID
 	wait_for -t "$START_WAIT" grep -qs 'snmp trapper #1' "$Z/server/zabbix_server.log"
 }
 
 stop_zabbix_server() {
-	[ -n "${ZBX_PID:-}" ] && snmplib_kill "$ZBX_PID"
+	if [ -n "${ZBX_PID:-}" ]; then
+		snmplib_kill "$ZBX_PID"
+		# What is left of its own process group.
+		kill -s KILL -- "-$ZBX_PID" 2>/dev/null
+	fi
 	ZBX_PID=
 }
 
 # snmptrapd for Zabbix: the shipped handler writes the SNMPTrapperFile.
 # start_zbx_snmptrapd nomib|mib
 start_zbx_snmptrapd() {
-	local conf=$Z/snmptrapd.conf i
+	local conf=$Z/snmp-$1/snmptrapd.conf i
 	owned_dir Debian-snmp "$Z/snmptrapd-persist"
 	touch "$Z/snmptrapd-$1.log" "$Z/snmptrapd.out"
 	chown Debian-snmp "$Z/snmptrapd-$1.log"
+	# snmptrapd.conf beside the phase's snmp.conf, both read from
+	# SNMPCONFPATH as Debian's snmptrapd reads /etc/snmp.
 	cat >"$conf" <<EOF
 authCommunity log,execute $SNMP_READ_COMMUNITY
 doNotRetainNotificationLogs yes
@@ -794,7 +818,7 @@ EOF
 	# As Debian's snmptrapd.service: user Debian-snmp.
 	tracked -u Debian-snmp env -u MIBS -u MIBDIRS -u SMIPATH \
 	    SNMPCONFPATH="$Z/snmp-$1" SNMP_PERSISTENT_DIR="$Z/snmptrapd-persist" \
-	    "$SNMPTRAPD" -f -Lf "$Z/snmptrapd-$1.log" -C -c "$conf" \
+	    "$SNMPTRAPD" -f -Lf "$Z/snmptrapd-$1.log" \
 	    -p "$Z/snmptrapd-persist/snmptrapd.pid" -n "127.0.0.1:$TRAP_PORT" \
 	    >>"$Z/snmptrapd.out" 2>&1
 	TRAPD_PID=$LAST_PID
@@ -852,14 +876,15 @@ zbx_discovered() {	# NAME...
 	[ "$got" = "$want" ]
 }
 
-# Every SNMP item of discovered targets and the agent has a value newer
-# than T (lastclock). ZBX_POLLED: awk's test for those items (SNMP, not
-# lost, not the phase probe).
+# Every SNMP item of discovered targets and the agent has a value and is
+# supported, and the code items have one newer than T (the text items
+# discard unchanged values: their time stays). ZBX_POLLED: awk's test for
+# those items (SNMP, not lost, not the phase probe).
 ZBX_POLLED='$8 == "20" && ($6 == "" || $6 == "0") && $1 != "mib.probe"'
-
+ZBX_NOT_POLLED='($4 == 0 || $3 != "0" || ($1 ~ /^updprobe\.code\[/ && $4 < t))'
 zbx_all_polled_since() {	# T
 	local n
-	n=$(zbx_items | awk -F'\t' -v t="$1" "$ZBX_POLLED"' && ($4 < t || $3 != "0")' |
+	n=$(zbx_items | awk -F'\t' -v t="$1" "$ZBX_POLLED && $ZBX_NOT_POLLED" |
 	    grep -c .)
 	[ "$n" = 0 ]
 }
@@ -956,8 +981,15 @@ zabbix_phase() {
 		want=1
 	fi
 	zbx_check_now '^mib\.probe$'
-	mib_state_is() { [ "$(zbx_item_field mib.probe 3)" = "$1" ] &&
-	    [ "$(zbx_item_field mib.probe 4)" -ge "$t0" ]; }
+	mib_state_is() {
+		if [ "$1" = 0 ]; then
+			[ "$(zbx_item_field mib.probe 3)" = 0 ] &&
+			    [ "$(zbx_item_field mib.probe 4)" -ge "$t0" ]
+		else
+			[ "$(zbx_item_field mib.probe 3)" = 1 ] &&
+			    zbx_item_field mib.probe 7 | grep -q 'cannot parse OID'
+		fi
+	}
 	if wait_for -t "$RESULT_WAIT" mib_state_is "$want"; then
 		ok "z/$phase: the Zabbix server $([ "$phase" = mib ] && echo reads || echo "does not read") UPDPROBE-MIB names (a symbolic OID item is $([ "$want" = 0 ] && echo supported || echo unsupported))"
 	else
@@ -978,10 +1010,9 @@ zabbix_phase() {
 	else
 		not_ok "z/$phase: discovery makes 'updprobe NAME: code' for ${NAMES_Z[*]}, nothing else ($(zbx_items | awk -F'\t' '$1 ~ /^updprobe\.code\[/ { print $2 " [" $1 "] lost:" $6 }' | squash); rule: $(zapi discoveryrule.get "{\"itemids\":[\"$RULEID\"],\"output\":[\"state\",\"error\"]}" 'r' | squash))"
 	fi
-	# The item keys of this phase, without the new target's.
-	zbx_items | awk -F'\t' -v x="[$(trap_index "new-$phase" nomib)]" \
-	    '$1 ~ /^updprobe\./ && index($1, x) == 0 { print $1 " " $2 " " $6 }' |
-	    sort >"$Z/items-$phase.txt"
+	# The items of this phase, without the new targets'.
+	zbx_items | awk -F'\t' '$1 ~ /^updprobe\./ && $2 !~ /^updprobe new-/ {
+	    print $1 " " $2 " " $6 }' | sort >"$Z/items-$phase.txt"
 	if [ "$phase" = mib ]; then
 		check "$(cmp -s "$Z/items-nomib.txt" "$Z/items-mib.txt"; echo $?)" \
 		    "z/mib: the same $(grep -c . "$Z/items-mib.txt") items, keys and names as without the MIB (numeric {#SNMPINDEX}), none lost, none quoted" \
@@ -994,7 +1025,7 @@ zabbix_phase() {
 		t=$(date +%s)
 		zbx_check_now '.'
 		if ! wait_for -t "$RESULT_WAIT" zbx_all_polled_since "$t"; then
-			not_ok "z/$phase: every SNMP item polled and supported (poll $n; not: $(zbx_items | awk -F'\t' -v t="$t" "$ZBX_POLLED"' && ($4 < t || $3 != "0") { print $2 ": " $7 }' | squash))"
+			not_ok "z/$phase: every SNMP item polled and supported (poll $n; not: $(zbx_items | awk -F'\t' -v t="$t" "$ZBX_POLLED && $ZBX_NOT_POLLED"' { print $2 ": " $7 }' | squash))"
 			break
 		fi
 		sleep 1	# the next poll must have a later clock
@@ -1041,7 +1072,7 @@ zabbix_phase() {
 			n=$(printf '%s\n' "$got" | grep -c .)
 			v=$(printf '%s\n' "$got" | grep -c "$pname\|9999\.7\.0\.$(notif_number "$pname")[^.0-9]")
 			check "$([ "$n" = "$v" ]; echo $?)" \
-			    "z/$phase: $pname of flip lands in its snmptrap[] item ($n record$([ "$n" = 1 ] || echo s): $(printf '%s' "$got" | head -n 1 | grep -o "ZBXTRAP.*" | cut -c 1-40)...)" \
+			    "z/$phase: $pname of flip lands in its snmptrap[] item ($n record$([ "$n" = 1 ] || echo s), trap OID $(printf '%s' "$got" | head -n 1 | grep -o '[^ ]*\(updprobe[A-Za-z]*\|9999\.7\.0\.[0-9]\)\( \|$\)' | head -n 1))" \
 			    "records of other notifications: $(printf '%s' "$got" | squash)"
 		else
 			not_ok "z/$phase: $pname of flip lands in its snmptrap[] item (${key:0:40}...: $(zbx_trap_values "$key" "$t" | squash); trapper file: $(tail -n 12 "$Z/traps/snmptraps.log" | squash))"
@@ -1088,7 +1119,8 @@ zabbix_run() {
 	mkdir -p "$Z/traps"
 	chown Debian-snmp:zabbix "$Z/traps"
 	chmod 2750 "$Z/traps"
-	ZBX_PORT=$(free_port tcp)
+	# zabbix_server takes a ListenPort up to 32767 only.
+	ZBX_PORT=$(free_port_below 32768)
 	t0=$(date +%s)
 	if ! start_postgres; then
 		not_ok "z: a private PostgreSQL cluster starts on a unix socket ($(tail -n 5 "$Z/postgres.log" | squash))"
@@ -1106,7 +1138,7 @@ zabbix_run() {
 		not_ok "z: the frontend's API answers through php -S ($(tail -n 5 "$Z/php.log" | squash))"
 		return 1
 	fi
-	echo "# z: API $ZBX_API, $(zapi apiinfo.version '{}' r 2>&1)"
+	echo "# z: API $ZBX_API, Zabbix $(zapi apiinfo.version '{}' r 2>&1)"
 
 	out=$("$PYTHON" "$HERE/zbxapi.py" "$ZBX_API" "$Z/api.token" import "$TEMPLATE" 2>&1)
 	rc=$?
@@ -1128,9 +1160,9 @@ zabbix_run() {
 	# phases apart.
 	zapi item.create "{\"hostid\":\"$HOSTID\",\"name\":\"mib probe\",\"key_\":\"mib.probe\",\"type\":20,\"value_type\":3,\"interfaceid\":\"$IFID\",\"snmp_oid\":\"UPDPROBE-MIB::updprobeTargetCode.\\\"site-c\\\"\",\"delay\":\"1h\"}" r >/dev/null
 
-	zabbix_phase nomib
+	zabbix_phase nomib || return 1
 	stop_zabbix_server
-	zabbix_phase mib
+	zabbix_phase mib || return 1
 
 	# "updprobed has restarted": the probe counter went back.
 	stop_updprobed
