@@ -537,7 +537,8 @@ EOF
 	ICINGA_SERVICES=$(printf '%s' "$out" | sed -n 's/.*Instantiated \([0-9]*\) Services\?\..*/\1/p')
 	ICINGA_SERVICES=${ICINGA_SERVICES:-0}
 
-	tracked "$ICINGA2" daemon -c "$ICI/etc/icinga2.conf" "${defs[@]}"
+	tracked "$ICINGA2" daemon -c "$ICI/etc/icinga2.conf" "${defs[@]}" \
+	    >>"$ICI/icinga2.out" 2>&1
 	pid=$LAST_PID
 	echo "# icinga2 PID $pid, files in $ICI"
 	if ! wait_for -t "$START_WAIT" test -p "$ICI/run/icinga2.cmd"; then
@@ -1020,13 +1021,20 @@ zabbix_phase() {
 	fi
 
 	# Every item polled (twice: the code triggers need {$UPDPROBE.CONFIRM}
-	# = #2 values), each code as the agent says.
+	# = #2 values), each code as the agent says. After the first poll of a
+	# new host (one value per item) no trigger may be unknown.
 	for n in 1 2; do
 		t=$(date +%s)
 		zbx_check_now '.'
 		if ! wait_for -t "$RESULT_WAIT" zbx_all_polled_since "$t"; then
 			not_ok "z/$phase: every SNMP item polled and supported (poll $n; not: $(zbx_items | awk -F'\t' -v t="$t" "$ZBX_POLLED && $ZBX_NOT_POLLED"' { print $2 ": " $7 }' | squash))"
 			break
+		fi
+		if [ "$n" = 1 ] && [ "$phase" = nomib ]; then
+			got=$(zbx_triggers | awk -F'\t' '$3 != 0 { print $1 ": " $5 }')
+			check "$([ -z "$got" ]; echo $?)" \
+			    "z/$phase: no trigger is unknown after the first poll (one value per item)" \
+			    "$(printf '%s' "$got" | squash)"
 		fi
 		sleep 1	# the next poll must have a later clock
 	done

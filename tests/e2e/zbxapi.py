@@ -14,6 +14,7 @@ what the file holds. An API error is printed on stderr, exit status 1.
 """
 
 import json
+import signal
 import sys
 import urllib.request
 
@@ -83,4 +84,6 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    # A reader that stops early (grep -q) is no error.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main(sys.argv))
