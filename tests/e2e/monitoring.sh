@@ -42,8 +42,9 @@
 # program that is missing or does not start (nothing is skipped silently).
 
 # SC2317: functions run through wait_for; SC2153: HTTP_PORT comes from
-# lib.sh, SNMP_PORT from snmplib.sh.
-# shellcheck disable=SC2317,SC2153
+# lib.sh, SNMP_PORT from snmplib.sh; SC2016: awk programs and Zabbix macros
+# in single quotes; SC2119: helpers with optional arguments.
+# shellcheck disable=SC2317,SC2153,SC2016,SC2119
 
 set -u
 
@@ -965,8 +966,7 @@ flip_to() {		# FOLDER CODE
 
 # One phase: nomib (Debian's snmp.conf) or mib (UPDPROBE-MIB loaded).
 zabbix_phase() {
-	local phase=$1 t0 out names want got key n k v pname
-	local -a discovered
+	local phase=$1 t0 out want got key n k v pname idx t
 	t0=$(date +%s)
 	start_zabbix_server "$phase" ||
 	    { not_ok "z/$phase: zabbix_server starts ($(tail -n 5 "$Z/server/zabbix_server.log" "$Z/server/zabbix_server.out" 2>/dev/null | squash))"; return 1; }
@@ -1109,7 +1109,8 @@ zabbix_stop_all() {
 	[ -n "${PHP_PID:-}" ] && snmplib_kill "$PHP_PID"
 	# SIGINT: PostgreSQL's fast shutdown.
 	[ -n "${PG_PID:-}" ] && snmplib_kill "$PG_PID" INT
-	PHP_PID= PG_PID=
+	PHP_PID=''
+	PG_PID=
 }
 
 part_zabbix() {
