@@ -167,7 +167,7 @@ e2e-storm: all
 storm-full: deps all
 	@UPDPROBED=$(BUILD)/updprobed tests/e2e/storm.sh --full
 E2E_SUITES = e2e-cli e2e-agent e2e-nagios e2e-plugins e2e-hostile \
-	     e2e-daemon e2e-storm
+	     e2e-daemon e2e-storm e2e-monitoring
 e2e: $(E2E_SUITES)
 
 # The edit loop: the parsers, the verdicts, the loop, and every code
@@ -200,6 +200,32 @@ check: deps
 	$(MAKE) all
 	$(MAKE) SAN=1 all
 	@MAKE="$(MAKE)" tests/check.sh
+
+# Monitoring systems: the shipped Nagios, Icinga 2, snmp_exporter and
+# Zabbix files in the real programs (tests/e2e/monitoring.sh; check runs
+# it too, in both builds). plugins/prometheus/snmp.yml is generated from
+# generator.yml by Debian's prometheus-snmp-generator: make prometheus-snmp.
+monitoring: deps e2e-monitoring
+e2e-monitoring: all
+	@CHECK_UPDPROBE=$(BUILD)/check_updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/monitoring.sh
+prometheus-snmp:
+	@eval "$$(tests/mibs.sh)" && cd plugins/prometheus && \
+	    prometheus-snmp-generator generate -o snmp.yml
+install: install-monitoring
+install-monitoring: all
+	install -d $(DESTDIR)$(PREFIX)/share/updprobe/icinga2 \
+	    $(DESTDIR)$(PREFIX)/share/updprobe/prometheus \
+	    $(DESTDIR)$(PREFIX)/lib/updprobe
+	install -m 644 plugins/icinga2/updprobe.conf \
+	    plugins/icinga2/services.conf.example plugins/icinga2/README.md \
+	    $(DESTDIR)$(PREFIX)/share/updprobe/icinga2/
+	install -m 644 plugins/prometheus/generator.yml \
+	    plugins/prometheus/snmp.yml plugins/prometheus/README.md \
+	    $(DESTDIR)$(PREFIX)/share/updprobe/prometheus/
+	install -m 755 plugins/zabbix/zabbix_trap_handler \
+	    $(DESTDIR)$(PREFIX)/lib/updprobe/
+.PHONY: monitoring prometheus-snmp install-monitoring
 
 demo: deps $(BUILD)/updprobe $(BUILD)/updprobed
 	@UPDPROBE=$(BUILD)/updprobe tests/demo.sh

@@ -8,7 +8,10 @@ set -eu
 PKGS="gcc make pkg-config libc-ares-dev libcurl4-openssl-dev libcmocka-dev
 libsnmp-dev snmp snmpd snmptrapd smitools tftpd-hpa python3 curl
 python3-yaml snmptt libsnmp-perl libconfig-inifiles-perl duktape
-clang libclang-rt-14-dev time valgrind"
+clang libclang-rt-14-dev time valgrind
+nagios4-core monitoring-plugins-basic icinga2-bin icinga2-common
+prometheus-snmp-exporter zabbix-server-pgsql zabbix-frontend-php php-cli
+php-pgsql postgresql-15 postgresql-client-15"
 
 missing=""
 for p in $PKGS; do

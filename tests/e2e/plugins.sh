@@ -13,9 +13,11 @@
 #   says, the value maps equal the MIB's enumerations, triggers and graphs
 #   refer to items that exist; the discovery rule's JavaScript (run in
 #   duktape, the engine of Zabbix, or node) turns a real walk of the agent
-#   into {#TARGET} names; every item prototype's OID answers a GET; the
-#   snmptrap[] regular expressions match the real notifications, with and
-#   without the MIB loaded, each only its own.
+#   into {#TARGET} names, also in the quoted form of a server that loads
+#   UPDPROBE-MIB; every item prototype's OID answers a GET; the snmptrap[]
+#   regular expressions match the real notifications, with and without the
+#   MIB loaded and as plugins/zabbix/zabbix_trap_handler writes them, each
+#   only its own. (tests/e2e/monitoring.sh runs the template in Zabbix.)
 # SNMPTT (s): every EVENT OID is one of the three notifications of the MIB,
 #   the MATCH lines split the codes between the severities, real
 #   notifications of updprobed come out of snmptrapd + snmptt as the
@@ -39,6 +41,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 UPDPROBED=${UPDPROBED:-$ROOT/build/updprobed}
 TEMPLATE=$ROOT/plugins/zabbix/template_updprobe.yaml
 TT_CONF=$ROOT/plugins/snmptt/updprobe.conf
+ZBX_TRAP_HANDLER=$ROOT/plugins/zabbix/zabbix_trap_handler
 TRAPD_EXAMPLE=$ROOT/plugins/snmptt/snmptrapd.conf.example
 SNMPTT=${SNMPTT:-/usr/sbin/snmptt}
 TEMPLATE_NAME='Template updprobe SNMP'
@@ -593,34 +596,20 @@ start_snmptt_trapd() {
 	local try port conf=$TEST_TMP/snmptrapd.conf i pid
 	TRAP_LOG=$TEST_TMP/traps.log
 	write_snmptt_ini "$TEST_TMP/snmptt.ini" 1
+	# Each notification also goes through plugins/zabbix/zabbix_trap_handler,
+	# which writes what Zabbix's SNMP trapper reads (traps-zbx.txt), for
+	# the snmptrap[] checks; tests/e2e/monitoring.sh runs it with Zabbix.
 	cat >"$TEST_TMP/traphandle.sh" <<EOF
 #!/bin/sh
-tee -a "$TEST_TMP/traphandle.in" |
-    env -u MIBS "$SNMPTT" --ini="$TEST_TMP/snmptt.ini" >>"$TEST_TMP/snmptt.out" 2>&1
+in=\$(mktemp "$TEST_TMP/trap.XXXXXX") || exit 1
+cat >"\$in"
+cat "\$in" >>"$TEST_TMP/traphandle.in"
 echo "#----" >>"$TEST_TMP/traphandle.in"
+env -u MIBS "$SNMPTT" --ini="$TEST_TMP/snmptt.ini" <"\$in" >>"$TEST_TMP/snmptt.out" 2>&1
+"$ZBX_TRAP_HANDLER" "$TEST_TMP/traps-zbx.txt" <"\$in" >>"$TEST_TMP/zbxtrap.out" 2>&1
+rm -f "\$in"
 EOF
 	chmod 755 "$TEST_TMP/traphandle.sh"
-	# An embedded Perl handler writing what Zabbix's SNMP trapper reads
-	# (the layout of zabbix_trap_receiver.pl: a "TIME ZBXTRAP ADDRESS"
-	# line, the PDU's fields, the varbinds), for the snmptrap[] checks.
-	cat >"$TEST_TMP/zbxtrap.pl" <<EOF
-use strict;
-use NetSNMP::TrapReceiver;
-use POSIX qw(strftime);
-sub zbxtrap {
-	my (\$pdu, \$varbinds) = @_;
-	my \$from = \$pdu->{receivedfrom} =~ /\\[([^]]*)\\]/ ? \$1 : "unknown";
-	open(my \$out, ">>", "$TEST_TMP/traps-zbx.txt") or return NETSNMPTRAPD_HANDLER_FAIL;
-	printf \$out "%s ZBXTRAP %s\\nPDU INFO:\\n", strftime("%H:%M:%S %Y/%m/%d", localtime), \$from;
-	printf \$out "  %-30s %s\\n", \$_, \$pdu->{\$_} for grep { \$pdu->{\$_} =~ /^[[:print:]]*\$/ } sort keys %\$pdu;
-	print \$out "VARBINDS:\\n";
-	printf \$out "  %-30s type=%-2d value=%s\\n", \$_->[0], \$_->[2], \$_->[1] for @\$varbinds;
-	print \$out "#----\\n";
-	close(\$out);
-	return NETSNMPTRAPD_HANDLER_OK;
-}
-NetSNMP::TrapReceiver::register("all", \\&zbxtrap) or die "cannot register\\n";
-EOF
 	mkdir -p "$TEST_TMP/snmptrapd-persist" || return 1
 	cat >"$conf" <<EOF
 authCommunity log,execute $SNMP_READ_COMMUNITY
@@ -628,7 +617,6 @@ disableAuthorization no
 doNotRetainNotificationLogs yes
 format2 TRAP %V\t%v\n
 traphandle default $TEST_TMP/traphandle.sh
-perl do "$TEST_TMP/zbxtrap.pl";
 [snmp] persistentDir $TEST_TMP/snmptrapd-persist
 EOF
 	for ((try = 0; try < 5; try++)); do
@@ -752,11 +740,18 @@ for line in open(tmp + "/walk.txt").read().splitlines():
                      "{#URL}": value.strip('"')})
 json.dump(rows, open(tmp + "/lld-array.json", "w"))
 json.dump({"data": rows}, open(tmp + "/lld-data.json", "w"))
+# As a Zabbix server that loads UPDPROBE-MIB gives it: the quoted name.
+def quoted(index):
+    parts = [int(p) for p in index.split(".")]
+    return '"%s"' % "".join(chr(c) for c in parts[1:])
+json.dump({"data": [{"{#SNMPINDEX}": quoted(r["{#SNMPINDEX}"]),
+                     "{#URL}": r["{#URL}"]} for r in rows]},
+          open(tmp + "/lld-quoted.json", "w"))
 EOF
 	if [ -z "$JS_ENGINE" ]; then
 		not_ok "z: a JavaScript engine runs the discovery rule's script (Debian package duktape, as in Zabbix; or node)"
 	else
-		for shape in array data; do
+		for shape in array data quoted; do
 			# Zabbix runs the step as the body of function (value).
 			{
 				echo "var input = $(cat "$TEST_TMP/lld-$shape.json");"
@@ -774,16 +769,16 @@ EOF
 import json, sys
 d = json.loads(sys.argv[1])
 rows = d if isinstance(d, list) else d["data"]
-print(" ".join(sorted("%s=%s" % (r["{#TARGET}"], r["{#URL}"].rsplit("/", 2)[-2])
-                      for r in rows)))' "$out" 2>&1)
+print(" ".join(sorted("%s=%s=%s" % (r["{#TARGET}"], r["{#URL}"].rsplit("/", 2)[-2],
+                                    r["{#SNMPINDEX}"]) for r in rows)))' "$out" 2>&1)
 			want=$(for t in "${TARGETS[@]}"; do
 				read -r name _ url _ <<<"$t"
 				[ "$name" = flip ] && url=$H/good/
 				url=${url%/}
-				echo "$name=${url##*/}"
+				echo "$name=${url##*/}=$(snmpindex "$name")"
 			done | sort | paste -s -d ' ' -)
 			check "$([ "$got" = "$want" ]; echo $?)" \
-			    "z: discovery ($JS_ENGINE, LLD JSON as $shape): the JavaScript step names every row {#TARGET}: $got" \
+			    "z: discovery ($JS_ENGINE, LLD JSON as $shape): the JavaScript step names every row {#TARGET}, {#SNMPINDEX} numeric: $got" \
 			    "want $want; walk: $(printf '%s' "$walk" | squash); script output: $(printf '%s' "$out" | squash)"
 		done
 	fi
@@ -954,7 +949,7 @@ regex = dict(l.rstrip("\n").split("\t", 1)
              for l in open(tmp + "/zabbix-trap-regex.tsv"))
 OIDS = {"updprobeCodeChange": "1", "updprobeProblem": "2",
         "updprobeCleared": "3"}
-for form, desc in (("zbx", "as an embedded Perl receiver writes them for Zabbix"),
+for form, desc in (("zbx", "as zabbix_trap_handler writes them for Zabbix"),
                    ("sym", "with the MIB loaded"),
                    ("num", "numeric (snmptrapd -On)"),
                    ("iso", "without any MIB (iso.3.6...)")):
@@ -962,7 +957,11 @@ for form, desc in (("zbx", "as an embedded Perl receiver writes them for Zabbix"
         text = open("%s/traps-%s.txt" % (tmp, form)).read()
     except OSError:
         text = ""
-    recs = [r for r in text.split("#----\n") if r.strip()]
+    if form == "zbx":
+        recs = re.split(r"(?m)^(?=\S+ \S+ ZBXTRAP \S+$)", text)
+    else:
+        recs = text.split("#----\n")
+    recs = [r for r in recs if r.strip()]
     problems, counts = [], {}
     for r in recs:
         m = re.search(r"(?:snmpTrapOID\.0|\.1\.3\.6\.1\.6\.3\.1\.1\.4\.1\.0|"
