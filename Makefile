@@ -70,8 +70,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libengine.a agent/*.h
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libengine.a $(LDLIBS) \
 	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
+# The Debian packages of one use (tests/deps.sh GROUP): deps-demo,
+# deps-check, deps-fuzz, deps-bench, deps-deb, deps-fresh; deps: all.
 deps:
-	@tests/deps.sh
+	@tests/deps.sh all
+deps-%:
+	@tests/deps.sh $*
 
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
@@ -91,12 +95,12 @@ mibcheck:
 
 # Long runs alone: valgrind, soak, snmpd killed 20 times, secrets (check
 # runs them too); LONGRUN_ARGS=--long for the 1,000-cycle soak.
-longrun: deps all
+longrun: deps-check all
 	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
 	    tests/e2e/longrun.sh $(LONGRUN_ARGS)
 
 # Fleet-scale benchmark against nginx, blackbox_exporter and check_curl.
-bench: deps all
+bench: deps-bench all
 	@BUILD_DIR=$(BUILD) UPDPROBE=$(BUILD)/updprobe \
 	    UPDPROBED=$(BUILD)/updprobed tests/bench/run.sh
 
@@ -106,17 +110,17 @@ engine-src:
 
 # libFuzzer targets (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
-fuzz: deps
+fuzz: deps-fuzz
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # The whole suite, in both builds, with the long runs; the 1,000-cycle
 # soak runs in the background meanwhile (tests/check.sh).  About 20 min.
-check: deps
+check: deps-check
 	$(MAKE) all
 	$(MAKE) SAN=1 all
 	@MAKE="$(MAKE)" tests/check.sh
 
-demo: deps $(BUILD)/updprobe $(BUILD)/updprobed
+demo: deps-demo $(BUILD)/updprobe $(BUILD)/updprobed
 	@UPDPROBE=$(BUILD)/updprobe tests/demo.sh
 
 install: all
