@@ -6,9 +6,12 @@
 #   make demo       demo update servers in several states, and the verdicts
 #   make bench      fleet-scale benchmark (nginx, 100 to 10,000 targets, peers)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (UNITDIR: the systemd unit)
+#   make deb        the Debian package, into $(BUILD)/deb/
+#   make fresh      make demo and the package on a new debootstrap system
 
 PREFIX	?= /usr/local
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 BUILD	?= build
 CC	?= cc
 PKGS	 = libcares libcurl
@@ -127,7 +130,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
 	    $(DESTDIR)$(PREFIX)/share/snmp/mibs \
 	    $(DESTDIR)$(PREFIX)/share/doc/updprobe \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	    $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	    $(DESTDIR)$(PREFIX)/share/man/man8 \
 	    $(DESTDIR)$(PREFIX)/lib/nagios/plugins
@@ -148,13 +151,21 @@ install: all
 	install -m 644 dist/updprobed.conf \
 	    $(DESTDIR)$(PREFIX)/share/doc/updprobe/updprobed.conf.sample
 	sed 's|@PREFIX@|$(PREFIX)|g' dist/updprobed.service > \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system/updprobed.service
+	    $(DESTDIR)$(UNITDIR)/updprobed.service
 	install -m 644 man/updprobe.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/updprobed.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/updprobed.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
+# The Debian package (debian/), built from a copy of the tree, checked
+# with lintian; and the fresh-machine test: make demo, make deb and the
+# package on new debootstrap systems (tests/fresh.sh).
+deb: deps-deb
+	@BUILD_DIR=$(BUILD) dist/deb.sh
+fresh: deps-fresh
+	@tests/fresh.sh
+
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps unit e2e mibcheck engine-src fuzz bench longrun check demo install clean
+.PHONY: all deps deb fresh unit e2e mibcheck engine-src fuzz bench longrun check demo install clean
 .SECONDARY:
