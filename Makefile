@@ -96,6 +96,11 @@ e2e: all
 mibcheck:
 	@tests/mib/check.sh
 
+# tests/deps.sh's exit status and policy-rc.d handling, with fake apt-get
+# and dpkg-query (installs nothing).
+depstest:
+	@tests/deps-test.sh
+
 # Long runs alone: valgrind, soak, snmpd killed 20 times, secrets (check
 # runs them too); LONGRUN_ARGS=--long for the 1,000-cycle soak.
 longrun: deps-check all
@@ -167,5 +172,5 @@ fresh: deps-fresh
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps deb fresh unit e2e mibcheck engine-src fuzz bench longrun check demo install clean
+.PHONY: all deps deb fresh unit e2e mibcheck depstest engine-src fuzz bench longrun check demo install clean
 .SECONDARY:

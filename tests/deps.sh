@@ -2,6 +2,7 @@
 # deps.sh - install the Debian packages a make target needs, if missing.
 #
 #   tests/deps.sh GROUP...
+#   tests/deps.sh --list GROUP...   print the groups' packages, install nothing
 #
 #   build   the compiler and libraries (make, make install)
 #   demo    build + snmpd, snmptrapd, the SNMP tools, the base MIBs and
@@ -36,7 +37,7 @@ BUILD_PKGS="gcc libc6-dev make pkg-config libc-ares-dev libcurl4-openssl-dev lib
 DEMO_PKGS="$BUILD_PKGS snmp snmpd snmptrapd smitools python3"
 CHECK_PKGS="$DEMO_PKGS libcmocka-dev tftpd-hpa python3-yaml snmptt
 libsnmp-perl libconfig-inifiles-perl duktape time valgrind libc6-dbg
-procps iproute2 libsys-syslog-perl"
+procps iproute2"
 FUZZ_PKGS="$BUILD_PKGS clang libclang-rt-14-dev"
 # check_curl is in monitoring-plugins-standard; its libraries are only
 # Recommends there.
@@ -47,10 +48,15 @@ DEB_PKGS="dpkg-dev lintian"
 FRESH_PKGS="debootstrap debian-archive-keyring git iproute2"
 
 usage() {
-	echo "usage: tests/deps.sh build|demo|check|fuzz|bench|deb|fresh|all ..." >&2
+	echo "usage: tests/deps.sh [--list] build|demo|check|fuzz|bench|deb|fresh|all ..." >&2
 	exit 64
 }
 
+list=0
+if [ "${1:-}" = --list ]; then
+	list=1
+	shift
+fi
 [ $# -gt 0 ] || usage
 pkgs=""
 builddeps=0
@@ -70,8 +76,15 @@ for group in "$@"; do
 	esac
 done
 
+# shellcheck disable=SC2086 # lists of package names
+pkgs=$(printf '%s\n' $pkgs | sort -u)
+if [ "$list" = 1 ]; then
+	printf '%s\n' "$pkgs"
+	exit 0
+fi
+
 missing=""
-for p in $(printf '%s\n' $pkgs | sort -u); do
+for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	    grep -q '^install ok installed$' || missing="$missing $p"
 done
