@@ -110,14 +110,18 @@ else
 fi
 
 own_policy=0
-cleanup() {
+# Removes the policy-rc.d this script made; the script's exit status stays
+# the one it exited with.
+# shellcheck disable=SC2317 # it runs from the EXIT trap
+on_exit() {
+	rc=$?
 	if [ "$own_policy" = 1 ]; then
 		$SUDO rm -f "$POLICY" ||
 		    echo "deps.sh: could not remove $POLICY" >&2
 	fi
+	exit "$rc"
 }
-# The script's status is the one it exits with, whatever cleanup returns.
-trap 'rc=$?; cleanup; exit $rc' EXIT
+trap on_exit EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
