@@ -120,15 +120,18 @@ umount_under() {	# DIR
 fresh_cleanup() {
 	local pid
 	[ "$BASHPID" = "$_LIB_MAIN_PID" ] || return 0
-	for pid in "$WATCH_PID" "$BG_PID"; do
-		[ -n "$pid" ] || continue
+	# The subshells first, then what runs in the chroots (a subshell
+	# waits for its command there before it acts on the signal).
+	for pid in $WATCH_PID $BG_PID; do
 		kill "$pid" 2>/dev/null
+	done
+	[ -n "$WORK" ] && kill_chroot_procs "$WORK" >/dev/null
+	for pid in $WATCH_PID $BG_PID; do
 		wait "$pid" 2>/dev/null
 	done
 	WATCH_PID=
 	BG_PID=
 	[ -n "$WORK" ] || return 0
-	kill_chroot_procs "$WORK" >/dev/null
 	umount_under "$WORK"
 	if [ -n "$(mounts_under "$WORK")" ]; then
 		echo "fresh: still mounted, $WORK not removed:" >&2
