@@ -45,7 +45,7 @@ BENCH_PKGS="$DEMO_PKGS nginx-light prometheus-blackbox-exporter
 monitoring-plugins-standard liburiparser1 libcurl4 openssl curl"
 # Plus the Build-Depends of debian/control (apt-get build-dep).
 DEB_PKGS="dpkg-dev lintian"
-FRESH_PKGS="debootstrap debian-archive-keyring git iproute2"
+FRESH_PKGS="debootstrap debian-archive-keyring git iproute2 python3"
 
 usage() {
 	echo "usage: tests/deps.sh [--list] build|demo|check|fuzz|bench|deb|fresh|all ..." >&2

@@ -714,7 +714,7 @@ for p in $PHASES; do
 	esac
 done
 [ "$(id -u)" = 0 ] || bail_out "fresh.sh needs root (debootstrap, chroot, mount)"
-for t in debootstrap chroot ss git setpriv; do
+for t in debootstrap chroot ss git; do
 	command -v "$t" >/dev/null 2>&1 ||
 	    bail_out "$t is missing (tests/deps.sh fresh installs it)"
 done
