@@ -7,7 +7,9 @@
 #   make demo       demo update servers in several states, and the verdicts
 #   make bench      fleet-scale benchmark (nginx, 100 to 10,000 targets, peers)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (UNITDIR: the systemd unit)
+#   make deb        the Debian package, into $(BUILD)/deb/
+#   make fresh      make demo and the package on a new debootstrap system
 #
 # The layers (README, "Architecture") are enforced by the include paths:
 # the engine compiles with its own folder only, the daemon, the CLI and the
@@ -16,6 +18,7 @@
 # numbers (mib/mib_oids.h) and net-snmp.
 
 PREFIX	?= /usr/local
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 BUILD	?= build
 CC	?= cc
 OPT	?= -O2 -g
@@ -132,8 +135,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libengine.a
 
 # --- tests ---------------------------------------------------------------
 
+# The Debian packages of one use (tests/deps.sh GROUP): deps-demo,
+# deps-check, deps-fuzz, deps-bench, deps-deb, deps-fresh; deps: all.
 deps:
-	@tests/deps.sh
+	@tests/deps.sh all
+deps-%:
+	@tests/deps.sh $*
 
 # One target per suite; `make -k` runs them all even when one fails.
 unit: $(UNIT_BIN)
@@ -164,7 +171,7 @@ e2e-daemon: all
 e2e-storm: all
 	@UPDPROBED=$(BUILD)/updprobed tests/e2e/storm.sh
 # The storms at the scale they were found at (3,000 / 10,000 / 20,000).
-storm-full: deps all
+storm-full: deps-check all
 	@UPDPROBED=$(BUILD)/updprobed tests/e2e/storm.sh --full
 E2E_SUITES = e2e-cli e2e-agent e2e-nagios e2e-plugins e2e-hostile \
 	     e2e-daemon e2e-storm e2e-monitoring
@@ -174,14 +181,19 @@ e2e: $(E2E_SUITES)
 # through the CLI against real servers.
 quick: all layers unit e2e-cli
 
+# tests/deps.sh's exit status and policy-rc.d handling, with fake apt-get
+# and dpkg-query (installs nothing).
+depstest:
+	@tests/deps-test.sh
+
 # Long runs alone: valgrind, soak, snmpd killed 20 times, secrets (check
 # runs them too); LONGRUN_ARGS=--long for the 1,000-cycle soak.
-longrun: deps all
+longrun: deps-check all
 	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
 	    tests/e2e/longrun.sh $(LONGRUN_ARGS)
 
 # Fleet-scale benchmark against nginx, blackbox_exporter and check_curl.
-bench: deps all
+bench: deps-bench all
 	@BUILD_DIR=$(BUILD) UPDPROBE=$(BUILD)/updprobe \
 	    UPDPROBED=$(BUILD)/updprobed tests/bench/run.sh
 
@@ -191,12 +203,12 @@ engine-src:
 
 # libFuzzer targets (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
-fuzz: deps $(BUILD)/gen/version.c
+fuzz: deps-fuzz $(BUILD)/gen/version.c
 	@VERSION_C=$(BUILD)/gen/version.c tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # The whole suite, in both builds, with the long runs; the 1,000-cycle
 # soak runs in the background meanwhile (tests/check.sh).  About 20 min.
-check: deps
+check: deps-check
 	$(MAKE) all
 	$(MAKE) SAN=1 all
 	@MAKE="$(MAKE)" tests/check.sh
@@ -205,7 +217,7 @@ check: deps
 # Zabbix files in the real programs (tests/e2e/monitoring.sh; check runs
 # it too, in both builds). plugins/prometheus/snmp.yml is generated from
 # generator.yml by Debian's prometheus-snmp-generator: make prometheus-snmp.
-monitoring: deps e2e-monitoring
+monitoring: deps-check e2e-monitoring
 e2e-monitoring: all
 	@CHECK_UPDPROBE=$(BUILD)/check_updprobe UPDPROBED=$(BUILD)/updprobed \
 	    tests/e2e/monitoring.sh
@@ -227,14 +239,14 @@ install-monitoring: all
 	    $(DESTDIR)$(PREFIX)/lib/updprobe/
 .PHONY: monitoring prometheus-snmp install-monitoring
 
-demo: deps $(BUILD)/updprobe $(BUILD)/updprobed
+demo: deps-demo $(BUILD)/updprobe $(BUILD)/updprobed
 	@UPDPROBE=$(BUILD)/updprobe tests/demo.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
 	    $(DESTDIR)$(PREFIX)/share/snmp/mibs \
 	    $(DESTDIR)$(PREFIX)/share/doc/updprobe \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	    $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	    $(DESTDIR)$(PREFIX)/share/man/man8 \
 	    $(DESTDIR)$(PREFIX)/lib/nagios/plugins
@@ -255,15 +267,24 @@ install: all
 	install -m 644 dist/updprobed.conf \
 	    $(DESTDIR)$(PREFIX)/share/doc/updprobe/updprobed.conf.sample
 	sed 's|@PREFIX@|$(PREFIX)|g' dist/updprobed.service > \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system/updprobed.service
+	    $(DESTDIR)$(UNITDIR)/updprobed.service
 	install -m 644 man/updprobe.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/updprobed.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/updprobed.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+
+# The Debian package (debian/), built from a copy of the tree, checked
+# with lintian; and the fresh-machine test: make demo, make deb and the
+# package on new debootstrap systems (tests/fresh.sh).
+deb: deps-deb
+	@BUILD_DIR=$(BUILD) dist/deb.sh
+fresh: deps-fresh
+	@tests/fresh.sh
 
 clean:
 	rm -rf build build-san build-fuzz
 
 FORCE:
 
-.PHONY: all deps unit layers mibcheck $(E2E_SUITES) e2e quick engine-src \
-	fuzz bench longrun storm-full check demo install clean FORCE
+.PHONY: all deps unit layers mibcheck depstest $(E2E_SUITES) e2e quick \
+	engine-src fuzz bench longrun storm-full check demo install deb fresh \
+	clean FORCE

@@ -9,7 +9,7 @@
 # less than one core busy.  So it starts first, in the background, and the
 # rest runs meanwhile, one phase after the other:
 #
-#   mibcheck, layers, unit and e2e suites, plain build
+#   mibcheck, layers, deps.sh's test, unit and e2e suites, plain build
 #   unit and e2e suites, ASan + UBSan build
 #   longrun parts 1 (valgrind), 3 (snmpd -9 x 20), 4 (secrets), plain build
 #   longrun parts 2 (a 200-target, 60-cycle soak and fdlimit), 3 and 4,
@@ -89,8 +89,8 @@ SOAK_PID=$!
 echo "=== soak (longrun part 2 --long, plain build) started in the background, PID $SOAK_PID, output in $SOAK_LOG"
 
 # -k: a suite that fails does not hide the suites after it.
-phase "mibcheck layers unit e2e (plain)" "$MAKE" -k --no-print-directory \
-    mibcheck layers unit e2e
+phase "mibcheck layers depstest unit e2e (plain)" "$MAKE" -k \
+    --no-print-directory mibcheck layers depstest unit e2e
 phase "unit e2e (ASan+UBSan)" "$MAKE" -k --no-print-directory SAN=1 unit e2e
 phase "longrun 1,3,4 (plain)" longrun build --parts 1,3,4
 phase "longrun 2,3,4 (ASan+UBSan, 200-target soak)" \

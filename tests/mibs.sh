@@ -6,23 +6,29 @@
 # Debian ships NET-SNMP-MIB (libsnmp-base) but none of the IETF modules
 # (they are in the non-free snmp-mibs-downloader). A system whose net-snmp
 # MIB directories hold them, findable by both net-snmp and libsmi, is used
-# as it is. Otherwise SNMPv2-SMI/TC/CONF/MIB are taken from the npm
-# registry's net-snmp package (its lib/mibs/*.mib) into build/mibs/base,
-# which is never committed. Both tool families find *.mib files there:
-# net-snmp reads every file of a MIB directory, libsmi tries the suffix
-# .mib among others.
+# as it is. Otherwise SNMPv2-SMI/TC/CONF/MIB are copied into build/mibs/base
+# (never committed) from Debian's erlang-snmp, which ships them as
+# /usr/lib/erlang/lib/snmp-VERSION/mibs/*.mib: from the installed package,
+# or else from the package file, which "apt-get download" fetches into
+# build/mibs/deb without installing it (installing it would also enable
+# Erlang's port mapper, epmd, a service listening on every address).
+# Without apt, they come from the npm registry's net-snmp package (its
+# lib/mibs/*.mib). Both tool families find *.mib files there: net-snmp
+# reads every file of a MIB directory, libsmi tries the suffix .mib among
+# others.
 #
 # Run it: prints export lines, so that  eval "$(tests/mibs.sh)"  works.
 # Source it (from the top of the source tree, or with UPDPROBE_ROOT set,
 # or from bash): sets and exports
 #   UPDPROBE_BASE_MIBDIRS  directories holding the base MIBs, ':'-separated
-#   UPDPROBE_MIBS_SOURCE   where they came from ("system" or the npm package)
+#   UPDPROBE_MIBS_SOURCE   where they came from: "system", erlang-snmp or npm
 #   MIBDIRS, SMIPATH       the base directories and the project's mib/
 # and returns non-zero, with a message on stderr, if it cannot.
 # The result is cached in build/mibs/env.sh: later calls only read it.
 # Remove build/mibs to start over. MIBS is left alone: callers set it.
 
 UPDPROBE_MIBS_NPM_PACKAGE=net-snmp@3.29.2
+UPDPROBE_MIBS_DEB_PACKAGE=erlang-snmp
 UPDPROBE_MIBS_MODULES="SNMPv2-SMI SNMPv2-TC SNMPv2-CONF SNMPv2-MIB"
 
 updprobe_mibs_err()
@@ -90,18 +96,67 @@ updprobe_mibs_from_npm()
 		rm -rf "$updprobe_mibs_x"
 		return 1
 	fi
-	mkdir -p "$1/base" || return 1
+	updprobe_mibs_copy "$updprobe_mibs_x/package/lib/mibs" "$1/base"
+	updprobe_mibs_st=$?
+	rm -rf "$updprobe_mibs_x"
+	return "$updprobe_mibs_st"
+}
+
+# Copy the base modules, $UPDPROBE_MIBS_MODULES as NAME.mib, from the
+# directory $1 into the directory $2.
+updprobe_mibs_copy()
+{
+	mkdir -p "$2" || return 1
 	for updprobe_mibs_m in $UPDPROBE_MIBS_MODULES; do
 		# Rename into place, so a concurrent reader never sees half a file.
-		if ! cp "$updprobe_mibs_x/package/lib/mibs/$updprobe_mibs_m.mib" \
-		    "$1/base/.$updprobe_mibs_m.mib.$$" ||
-		    ! mv -f "$1/base/.$updprobe_mibs_m.mib.$$" \
-		    "$1/base/$updprobe_mibs_m.mib"; then
-			rm -rf "$updprobe_mibs_x"
-			return 1
+		cp "$1/$updprobe_mibs_m.mib" "$2/.$updprobe_mibs_m.mib.$$" &&
+		    mv -f "$2/.$updprobe_mibs_m.mib.$$" "$2/$updprobe_mibs_m.mib" ||
+		    return 1
+	done
+}
+
+# Copy the base MIBs of Debian's erlang-snmp into $1/base: from the
+# installed package, or from its package file (downloaded into $1/deb once).
+# Sets updprobe_mibs_source.
+updprobe_mibs_from_deb()
+{
+	for updprobe_mibs_d in /usr/lib/erlang/lib/snmp-*/mibs; do
+		if [ -f "$updprobe_mibs_d/SNMPv2-SMI.mib" ]; then
+			updprobe_mibs_source="$UPDPROBE_MIBS_DEB_PACKAGE $updprobe_mibs_d"
+			updprobe_mibs_copy "$updprobe_mibs_d" "$1/base"
+			return
 		fi
 	done
+	command -v apt-get >/dev/null 2>&1 || return 1
+	mkdir -p "$1/deb" || return 1
+	updprobe_mibs_f=$(find "$1/deb" -name "${UPDPROBE_MIBS_DEB_PACKAGE}_*.deb" |
+	    head -n 1)
+	if [ -z "$updprobe_mibs_f" ]; then
+		# apt-get download checks the file against the signed
+		# package lists, as an install would.
+		if ! updprobe_mibs_out=$(cd "$1/deb" &&
+		    apt-get download -q "$UPDPROBE_MIBS_DEB_PACKAGE" 2>&1); then
+			updprobe_mibs_err "apt-get download $UPDPROBE_MIBS_DEB_PACKAGE" \
+			    "failed (apt-get update first?):"
+			printf '%s\n' "$updprobe_mibs_out" | sed 's/^/    /' >&2
+			return 1
+		fi
+		updprobe_mibs_f=$(find "$1/deb" \
+		    -name "${UPDPROBE_MIBS_DEB_PACKAGE}_*.deb" | head -n 1)
+		[ -n "$updprobe_mibs_f" ] || return 1
+	fi
+	updprobe_mibs_x=$(mktemp -d "$1/extract.XXXXXX") || return 1
+	dpkg-deb --fsys-tarfile "$updprobe_mibs_f" |
+	    tar -x -C "$updprobe_mibs_x" --wildcards \
+	    './usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-*.mib'
+	for updprobe_mibs_d in "$updprobe_mibs_x"/usr/lib/erlang/lib/snmp-*/mibs; do
+		:
+	done
+	updprobe_mibs_copy "$updprobe_mibs_d" "$1/base"
+	updprobe_mibs_st=$?
 	rm -rf "$updprobe_mibs_x"
+	updprobe_mibs_source="$UPDPROBE_MIBS_DEB_PACKAGE ${updprobe_mibs_f##*/}"
+	return "$updprobe_mibs_st"
 }
 
 updprobe_mibs_main()
@@ -164,9 +219,11 @@ updprobe_mibs_main()
 		updprobe_mibs_base=$updprobe_mibs_sys
 		updprobe_mibs_source=system
 	else
-		updprobe_mibs_from_npm "$updprobe_mibs_b" || return 1
+		if ! updprobe_mibs_from_deb "$updprobe_mibs_b"; then
+			updprobe_mibs_from_npm "$updprobe_mibs_b" || return 1
+			updprobe_mibs_source="npm $UPDPROBE_MIBS_NPM_PACKAGE"
+		fi
 		updprobe_mibs_base=$updprobe_mibs_b/base${updprobe_mibs_sys:+:$updprobe_mibs_sys}
-		updprobe_mibs_source="npm $UPDPROBE_MIBS_NPM_PACKAGE"
 		if ! updprobe_mibs_usable "$updprobe_mibs_base" "$updprobe_mibs_b"; then
 			updprobe_mibs_err "base MIBs still not usable from" \
 			    "$updprobe_mibs_base (is NET-SNMP-MIB installed? Debian:" \
@@ -199,6 +256,6 @@ fi
 unset updprobe_mibs_root updprobe_mibs_b updprobe_mibs_sys updprobe_mibs_base \
     updprobe_mibs_source updprobe_mibs_all updprobe_mibs_out updprobe_mibs_m \
     updprobe_mibs_d updprobe_mibs_ok updprobe_mibs_tgz updprobe_mibs_f \
-    updprobe_mibs_x updprobe_mibs_members
+    updprobe_mibs_x updprobe_mibs_members updprobe_mibs_st
 # Leaves updprobe_mibs_env (the cache file) and the status of the work.
 [ "$updprobe_mibs_rc" = 0 ]

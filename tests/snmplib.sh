@@ -96,6 +96,10 @@ _snmplib_env() {
 	export MIBS=UPDPROBE-MIB:SNMPv2-MIB
 	mkdir -p "$TEST_TMP/snmp-client/conf" \
 	    "$TEST_TMP/snmp-client/persist/cert_indexes" || return 1
+	# The client tools send from loopback too (else their socket is
+	# bound to every address).
+	echo "clientaddr 127.0.0.1" >"$TEST_TMP/snmp-client/conf/snmp.conf" ||
+	    return 1
 	export SNMPCONFPATH=$TEST_TMP/snmp-client/conf
 	export SNMP_PERSISTENT_DIR=$TEST_TMP/snmp-client/persist
 	# The MIB must load quietly, or every tool's output is cluttered.

@@ -82,47 +82,11 @@ say() {
 }
 
 # ---------------------------------------------------------------------------
-# Packages. tests/deps.sh brings the build and SNMP tools; the benchmark
-# adds nginx, the two peers and openssl (for the apr1 htpasswd). Services
-# are kept from starting (policy-rc.d), as in tests/deps.sh. On Debian 12
-# check_curl is in monitoring-plugins-standard (-basic has check_http).
+# Packages: tests/deps.sh's bench group brings the build and SNMP tools,
+# nginx, the two peers (on Debian 12 check_curl is in
+# monitoring-plugins-standard) and openssl (for the apr1 htpasswd).
 
-install_bench_deps() {
-	local missing=() sudo='' own_policy=0 policy=/usr/sbin/policy-rc.d
-	[ -x "$NGINX" ] || missing+=(nginx-light)
-	[ -x "$BLACKBOX" ] || missing+=(prometheus-blackbox-exporter)
-	# check_curl's libraries are only Recommends of the package.
-	if [ ! -x "$CHECK_CURL" ]; then
-		missing+=(monitoring-plugins-standard liburiparser1 libcurl4)
-	elif ldd "$CHECK_CURL" 2>/dev/null | grep -q 'not found'; then
-		missing+=(liburiparser1 libcurl4)
-	fi
-	command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-	command -v curl >/dev/null 2>&1 || missing+=(curl)
-	if [ ${#missing[@]} -eq 0 ]; then
-		say "packages: nginx, prometheus-blackbox-exporter, check_curl" \
-		    "(monitoring-plugins-standard), openssl are installed"
-		return 0
-	fi
-	say "installing Debian packages: ${missing[*]}"
-	[ "$(id -u)" != 0 ] && sudo=sudo
-	if [ ! -e "$policy" ]; then
-		printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
-		$sudo chmod 755 "$policy"
-		own_policy=1
-	fi
-	export DEBIAN_FRONTEND=noninteractive
-	$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" || {
-		$sudo apt-get update -q
-		$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-	}
-	local rc=$?
-	[ "$own_policy" = 1 ] && $sudo rm -f "$policy"
-	return $rc
-}
-
-"$ROOT/tests/deps.sh" || die "tests/deps.sh failed"
-install_bench_deps || die "could not install the benchmark's packages"
+"$ROOT/tests/deps.sh" bench || die "tests/deps.sh bench failed"
 for f in "$UPDPROBE" "$UPDPROBED" "$NGINX" "$BLACKBOX" "$CHECK_CURL"; do
 	[ -x "$f" ] || die "$f is missing"
 done
