@@ -4,22 +4,26 @@
 #
 #   tests/check.sh
 #
-# The 1,000-cycle soak (longrun part 2 with --long, plain build) is bound
-# by its 1 s interval, not by the CPU: it takes about 17 minutes and keeps
-# less than one core busy.  So it starts first, in the background, and the
-# rest runs meanwhile, one phase after the other:
+# Much of the suite waits rather than computes: the soak's 1 s interval,
+# notification storms draining at 50 a second, Zabbix's polling, probes of
+# slow servers.  So it runs in lanes, side by side; the steps of a lane
+# one after the other:
 #
-#   mibcheck, layers, deps.sh's test, unit and e2e suites, plain build
-#   unit and e2e suites, ASan + UBSan build
-#   longrun parts 1 (valgrind), 3 (snmpd -9 x 20), 4 (secrets), plain build
-#   longrun parts 2 (a 200-target, 60-cycle soak and fdlimit), 3 and 4,
-#       ASan + UBSan build
+#   soak        longrun part 2 --long: 1,000 targets x 1,000 cycles (plain)
+#   plain       mibcheck, layers, depstest, unit, every e2e suite but the
+#               monitoring systems; longrun parts 1, 3, 4 (plain build)
+#   san         unit, every e2e suite but the monitoring systems; longrun
+#               parts 2 (a 200-target soak and fdlimit), 3, 4 (ASan+UBSan)
+#   monitoring  the monitoring systems (Nagios, Icinga 2, Zabbix,
+#               snmp_exporter), plain build, then ASan+UBSan
 #
-# Every phase runs even if an earlier one failed; the soak's output is
-# printed when it ends (it is in build/soak.log meanwhile).  A summary
-# names each phase and its result.  Exits 1 if any phase failed.
+# Every step runs even if an earlier one failed.  Each writes its output
+# to build/check/LANE-N-STEP.log; a line is printed when a step starts and
+# when it ends (its status, its time and its "N passed, N failed").  At
+# the end a summary lists every step; the "not ok" lines and the end of
+# the log of every failed step follow it.  Exits 1 if any step failed.
 
-# SC2317: stop_soak runs from the EXIT trap.
+# SC2317: functions run from traps.
 # shellcheck disable=SC2317
 
 set -u
@@ -29,51 +33,9 @@ ROOT=$(cd "$HERE/.." && pwd)
 cd "$ROOT" || exit 1
 
 MAKE=${MAKE:-make}
-SOAK_LOG=$ROOT/build/soak.log
-SOAK_PID=
-RESULTS=()
-FAILED=0
-
-stop_soak() {
-	[ -n "$SOAK_PID" ] || return 0
-	kill -s TERM "$SOAK_PID" 2>/dev/null
-	wait "$SOAK_PID" 2>/dev/null
-	SOAK_PID=
-}
-trap stop_soak EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-record() {		# NAME STATUS SECONDS
-	if [ "$2" -eq 0 ]; then
-		RESULTS+=("ok      $1 ($3 s)")
-	else
-		RESULTS+=("FAILED  $1 ($3 s, status $2)")
-		FAILED=1
-	fi
-}
-
-phase() {		# NAME COMMAND...
-	local name=$1 t0 rc
-	shift
-	echo "=== $name"
-	t0=$(date +%s)
-	"$@"
-	rc=$?
-	record "$name" "$rc" "$(($(date +%s) - t0))"
-}
-
-longrun() (		# BUILD_DIR ARGS... (a subshell: the exports stay in it)
-	b=$1
-	shift
-	# The sanitizer build soaks 200 targets for 60 cycles, beside the
-	# plain build's 1,000 x 1,000.
-	if [ "$b" = build-san ]; then
-		export SOAK_TARGETS=200 SOAK_CYCLES_CI=60
-	fi
-	UPDPROBE=$ROOT/$b/updprobe UPDPROBED=$ROOT/$b/updprobed \
-	    tests/e2e/longrun.sh "$@"
-)
+LOGS=$ROOT/build/check
+# Lines of a failed step's log shown in the report.
+TAIL_LINES=25
 
 for b in build build-san; do
 	if [ ! -x "$b/updprobed" ] || [ ! -x "$b/updprobe" ]; then
@@ -81,31 +43,125 @@ for b in build build-san; do
 		exit 1
 	fi
 done
+rm -rf "$LOGS"
+mkdir -p "$LOGS" || exit 1
+
+# The e2e suites of the Makefile, the monitoring systems apart.
+read -ra SUITES <<<"$("$MAKE" -s --no-print-directory e2e-suites)"
+OTHER_SUITES=()
+for s in "${SUITES[@]}"; do
+	[ "$s" = e2e-monitoring ] || OTHER_SUITES+=("$s")
+done
+
+longrun() {		# BUILD_DIR ARGS...
+	local b=$1
+	shift
+	(
+		# The sanitizer build soaks 200 targets for 60 cycles.
+		if [ "$b" = build-san ]; then
+			export SOAK_TARGETS=200 SOAK_CYCLES_CI=60
+		fi
+		UPDPROBE=$ROOT/$b/updprobe UPDPROBED=$ROOT/$b/updprobed \
+		    tests/e2e/longrun.sh "$@"
+	)
+}
+
+mk() {			# ARGS...: one make target, quietly
+	"$MAKE" --no-print-directory "$@"
+}
+
+# step LANE N NAME COMMAND...: run it, its output to a log; one line at
+# its start and one at its end; a result file for the summary.
+step() {
+	local lane=$1 n=$2 name=$3 log t0 rc counts
+	shift 3
+	log=$LOGS/$lane-$n-$name.log
+	t0=$(date +%s)
+	echo "--- $lane: $name started"
+	"$@" </dev/null >"$log" 2>&1
+	rc=$?
+	counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" |
+	    awk '{ p += $1; f += $3 } END { if (NR) printf "%d passed, %d failed", p, f }')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$lane" "$n" "$name" "$rc" \
+	    "$(($(date +%s) - t0))" "$counts" >"$log.result"
+	echo "--- $lane: $name ended: status $rc, $(($(date +%s) - t0)) s${counts:+, $counts}"
+}
+
+lane_soak() {
+	step soak 1 soak-1000x1000 longrun build --long --parts 2
+}
+
+lane_plain() {
+	local i=1 s
+	step plain $i mibcheck mk mibcheck
+	step plain $((i += 1)) layers mk layers
+	step plain $((i += 1)) depstest mk depstest
+	step plain $((i += 1)) unit mk unit
+	for s in "${OTHER_SUITES[@]}"; do
+		step plain $((i += 1)) "$s" mk "$s"
+	done
+	step plain $((i += 1)) longrun-1,3,4 longrun build --parts 1,3,4
+}
+
+lane_san() {
+	local i=1 s
+	step san $i unit mk SAN=1 unit
+	for s in "${OTHER_SUITES[@]}"; do
+		step san $((i += 1)) "$s" mk SAN=1 "$s"
+	done
+	step san $((i += 1)) longrun-2,3,4 longrun build-san --parts 2,3,4
+}
+
+lane_monitoring() {
+	step monitoring 1 e2e-monitoring mk e2e-monitoring
+	step monitoring 2 e2e-monitoring-san mk SAN=1 e2e-monitoring
+}
+
+LANE_PIDS=()
+stop_lanes() {
+	local p
+	for p in "${LANE_PIDS[@]}"; do
+		kill -s TERM -- "-$p" 2>/dev/null || kill -s TERM "$p" 2>/dev/null
+	done
+	wait
+}
+trap 'stop_lanes; exit 130' INT
+trap 'stop_lanes; exit 143' TERM
 
 T0=$(date +%s)
-mkdir -p "$(dirname "$SOAK_LOG")"
-longrun build --long --parts 2 >"$SOAK_LOG" 2>&1 &
-SOAK_PID=$!
-echo "=== soak (longrun part 2 --long, plain build) started in the background, PID $SOAK_PID, output in $SOAK_LOG"
+# Each lane in a process group of its own, so that an interrupt stops
+# all of its steps.
+set -m
+for lane in soak plain san monitoring; do
+	"lane_$lane" &
+	LANE_PIDS+=($!)
+done
+set +m
+echo "=== lanes started: soak plain san monitoring; logs in $LOGS"
+for p in "${LANE_PIDS[@]}"; do
+	wait "$p"
+done
+trap - INT TERM
 
-# -k: a suite that fails does not hide the suites after it.
-phase "mibcheck layers depstest unit e2e (plain)" "$MAKE" -k \
-    --no-print-directory mibcheck layers depstest unit e2e
-phase "unit e2e (ASan+UBSan)" "$MAKE" -k --no-print-directory SAN=1 unit e2e
-phase "longrun 1,3,4 (plain)" longrun build --parts 1,3,4
-phase "longrun 2,3,4 (ASan+UBSan, 200-target soak)" \
-    longrun build-san --parts 2,3,4
-
-echo "=== waiting for the soak (PID $SOAK_PID)"
-t0=$(date +%s)
-wait "$SOAK_PID"
-rc=$?
-SOAK_PID=
-cat "$SOAK_LOG"
-record "soak 1,000 targets x 1,000 cycles (plain, longrun part 2 --long)" \
-    "$rc" "$(($(date +%s) - T0))"
-echo "(waited $(($(date +%s) - t0)) s for the soak after the other phases)"
-
+FAILED=0
 echo "=== summary ($(($(date +%s) - T0)) s)"
-printf '%s\n' "${RESULTS[@]}"
+for r in $(ls "$LOGS"/*.result 2>/dev/null | sort -V); do
+	IFS=$'\t' read -r lane n name rc secs counts <"$r"
+	if [ "$rc" = 0 ]; then
+		printf 'ok      %-10s %-22s %5d s  %s\n' "$lane" "$name" "$secs" "$counts"
+	else
+		printf 'FAILED  %-10s %-22s %5d s  status %s  %s\n' "$lane" "$name" \
+		    "$secs" "$rc" "$counts"
+		FAILED=1
+	fi
+done
+for r in $(ls "$LOGS"/*.result 2>/dev/null | sort -V); do
+	IFS=$'\t' read -r lane n name rc _ <"$r"
+	[ "$rc" = 0 ] && continue
+	log=${r%.result}
+	echo "=== $lane: $name failed: its \"not ok\" lines and its last $TAIL_LINES lines ($log)"
+	grep '^not ok' "$log"
+	echo "..."
+	tail -n "$TAIL_LINES" "$log"
+done
 exit "$FAILED"
