@@ -7,6 +7,8 @@
 #   make demo       demo update servers in several states, and the verdicts
 #   make bench      fleet-scale benchmark (nginx, 100 to 10,000 targets, peers)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each
+#   make mutate     breaks the product on purpose, in a copy: the tests
+#                   must catch each breakage
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # The layers (README, "Architecture") are enforced by the include paths:
@@ -179,6 +181,11 @@ bench: deps all
 engine-src:
 	@echo $(ENGINE_SRC)
 
+# The tests' own test: one-line breakages of the product, built in a
+# scratch copy of the tree; each must make a suite fail (tests/mutate.sh).
+mutate: deps
+	@MAKE="$(MAKE)" tests/mutate.sh
+
 # libFuzzer targets (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
 fuzz: deps $(BUILD)/gen/version.c
@@ -230,4 +237,4 @@ clean:
 FORCE:
 
 .PHONY: all deps unit layers mibcheck $(E2E_SUITES) e2e quick engine-src \
-	fuzz bench longrun check demo install clean FORCE
+	fuzz bench longrun mutate check demo install clean FORCE
