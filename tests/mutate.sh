@@ -44,18 +44,39 @@ declare -A SUITE=(
 	[soak]="env SOAK_TARGETS=100 SOAK_CYCLES_CI=60 $MAKE --no-print-directory longrun LONGRUN_ARGS=--parts=2"
 )
 
-# The mutations: NAME|FILE|SED EXPRESSION|SUITES (fastest first)|WHAT.
-MUTATIONS=(
-	'probenow-noop|agent/daemon/subagent.c|s/^\(\t*\)monitor_probe_now(sa->mon, row->mt);$/\1(void)sa;/|e2e-plugins e2e-agent|ProbeNow does nothing'
-	'no-cleared|agent/daemon/monitor.c|s/{ CONFIRM_EV_CLEARED, MON_EV_CLEARED },/{ 0, MON_EV_CLEARED },/|e2e-plugins e2e-agent|the Cleared notification is never sent'
-	'password-env|agent/engine/target.c|s/^\treturn secret_read_file(file, t->password, sizeof(t->password), err,$/\treturn secret_read_file(file, t->password, sizeof(t->password), err, errlen) == 0 ? setenv("UPDPROBE_PASSWORD", t->password, 1) : -1; (void)(/|secrets|the password is put into the environment'
-	'404-is-2|agent/engine/verdict.c|s/if (r->status == 404)$/if (r->status == 404 \&\& 0)/|unit e2e-cli|a 404 becomes code 2'
-	'no-size-check|agent/engine/verdict.c|s/if (f->has_declared \&\& f->declared != f->size)$/if (0)/|unit e2e-cli|the DirFile size check is skipped'
-	'confirm-ignored|agent/daemon/confirm.c|s/if (++c->count < n)$/if (++c->count < 1)/|unit e2e-agent|confirm N is ignored (every change notified at once)'
-	'password-fd-leak|agent/engine/secret.c|s/^\tclose(fd);$/\t(void)fd;/|soak|a password file is left open after it is read'
-	'stale-never|plugins/nagios/render.c|s/(unsigned long)r->age > STALE_INTERVALS \* r->interval) {$/(unsigned long)r->age > 100 * STALE_INTERVALS * r->interval) {/|e2e-nagios|check_updprobe never finds data stale'
-	'snmptt-severity|plugins/snmptt/updprobe.conf|s/^MATCH \$1: (^(2|6|11|networkNotAvailable/MATCH $1: (^(2|6|networkNotAvailable/|e2e-plugins|SNMPTT: code 11 by number is no longer Critical'
-)
+# The mutations: mutation NAME FILE SED-EXPRESSION SUITES WHAT, the
+# suites fastest first.
+M_NAME=() M_FILE=() M_EXPR=() M_SUITES=() M_WHAT=()
+mutation() {
+	M_NAME+=("$1") M_FILE+=("$2") M_EXPR+=("$3") M_SUITES+=("$4") M_WHAT+=("$5")
+}
+mutation probenow-noop agent/daemon/subagent.c \
+    's/^\(\t*\)monitor_probe_now(sa->mon, row->mt);$/\1(void)sa;/' \
+    "e2e-plugins e2e-agent" "ProbeNow does nothing"
+mutation no-cleared agent/daemon/monitor.c \
+    's/{ CONFIRM_EV_CLEARED, MON_EV_CLEARED },/{ 0, MON_EV_CLEARED },/' \
+    "e2e-plugins e2e-agent" "the Cleared notification is never sent"
+mutation password-env agent/engine/target.c \
+    's/^\treturn secret_read_file(file, t->password, sizeof(t->password), err,$/\treturn secret_read_file(file, t->password, sizeof(t->password), err, errlen) == 0 ? setenv("UPDPROBE_PASSWORD", t->password, 1) : -1; (void)(/' \
+    "secrets" "the password is put into the environment"
+mutation 404-is-2 agent/engine/verdict.c \
+    's/if (r->status == 404)$/if (r->status == 404 \&\& 0)/' \
+    "unit e2e-cli" "a 404 becomes code 2"
+mutation no-size-check agent/engine/verdict.c \
+    's/if (f->has_declared \&\& f->declared != f->size)$/if (0)/' \
+    "unit e2e-cli" "the DirFile size check is skipped"
+mutation confirm-ignored agent/daemon/confirm.c \
+    's/if (++c->count < n)$/if (++c->count < 1)/' \
+    "unit e2e-agent" "confirm N is ignored: a change is notified at once"
+mutation password-fd-leak agent/engine/secret.c \
+    's/^\tclose(fd);$/\t(void)fd;/' \
+    "soak" "a password file is left open after it is read"
+mutation stale-never plugins/nagios/render.c \
+    's/(unsigned long)r->age > STALE_INTERVALS \* r->interval) {$/(unsigned long)r->age > 100 * STALE_INTERVALS * r->interval) {/' \
+    "e2e-nagios" "check_updprobe never finds data stale"
+mutation snmptt-severity plugins/snmptt/updprobe.conf \
+    's/^MATCH \$1: (^(2|6|11|networkNotAvailable/MATCH $1: (^(2|6|networkNotAvailable/' \
+    "e2e-plugins" "SNMPTT: code 11 by number is no longer Critical"
 
 SCRATCH=
 cleanup() {
@@ -86,14 +107,19 @@ if ! (cd "$SCRATCH/tree" && $MAKE -j2 all) >"$LOGS/build.log" 2>&1; then
 fi
 
 declare -A BASELINE=()
+# The field separator of the report's lines (ASCII unit separator).
+US=$'\x1f'
 FAILED=0
 REPORT=()
 
-# first_failure LOG: the first "not ok" line of a suite's log, or its last
+# first_failure LOG: the first "not ok" line of a suite's log (for the
+# unit tests, cmocka's first failed test and its message), or its last
 # lines if it has none (a suite that stopped).
 first_failure() {
 	local f
 	f=$(grep -m 1 '^not ok - ' "$1")
+	[ -n "$f" ] || f=$(grep -m 1 -B 3 '^\[  FAILED  \] [A-Za-z_]' "$1" |
+	    grep -E '^\[  (ERROR|FAILED)' | tr -s ' ' | tr '\n' ' ')
 	[ -n "$f" ] || f="(no \"not ok\" line) $(tail -n 3 "$1" | tr '\n' ' ')"
 	printf '%s' "$f" | cut -c 1-160
 }
@@ -135,7 +161,7 @@ mutate() {		# NAME FILE EXPR SUITES WHAT
 	    grep -c '^[<>]')
 	if [ "$changed" -ne 2 ]; then
 		echo "not ok - $name: the mutation must change exactly one line of $file, it changed $((changed / 2)) (the code moved: update tests/mutate.sh)"
-		REPORT+=("$name|$what|-|does not apply to $file")
+		REPORT+=("$name$US$what$US-${US}does not apply to $file")
 		FAILED=1
 		restore "$file"
 		return
@@ -143,7 +169,7 @@ mutate() {		# NAME FILE EXPR SUITES WHAT
 	echo "# $name: $file: $(diff "$SCRATCH/pristine/$file" "$SCRATCH/tree/$file" | grep '^>' | cut -c 3- | tr -s '\t ' ' ' | cut -c 1-120)"
 	if ! (cd "$SCRATCH/tree" && $MAKE -j2 all) >"$LOGS/build-$name.log" 2>&1; then
 		echo "not ok - $name: the mutant builds ($LOGS/build-$name.log)"
-		REPORT+=("$name|$what|-|does not build")
+		REPORT+=("$name$US$what$US-${US}does not build")
 		FAILED=1
 		restore "$file"
 		return
@@ -175,10 +201,10 @@ mutate() {		# NAME FILE EXPR SUITES WHAT
 	done
 	if [ -z "$caught" ]; then
 		echo "not ok - $name: survived $suites ($what)"
-		REPORT+=("$name|$what|SURVIVED|")
+		REPORT+=("$name$US$what${US}SURVIVED$US")
 		FAILED=1
 	else
-		REPORT+=("$name|$what|$caught|$first")
+		REPORT+=("$name$US$what$US$caught$US$first")
 	fi
 	restore "$file"
 }
@@ -193,16 +219,16 @@ want() {		# NAME: chosen on the command line (or no choice)
 }
 ONLY=("$@")
 
-for m in "${MUTATIONS[@]}"; do
-	IFS='|' read -r name file expr suites what <<<"$m"
-	want "$name" || continue
-	mutate "$name" "$file" "$expr" "$suites" "$what"
+for i in "${!M_NAME[@]}"; do
+	want "${M_NAME[$i]}" || continue
+	mutate "${M_NAME[$i]}" "${M_FILE[$i]}" "${M_EXPR[$i]}" \
+	    "${M_SUITES[$i]}" "${M_WHAT[$i]}"
 done
 
 echo "=== mutations ($(($(date +%s) - T0)) s)"
 printf '%-18s %-52s %s\n' mutation "what it breaks" "caught by: first failing check"
 for r in "${REPORT[@]}"; do
-	IFS='|' read -r name what caught first <<<"$r"
+	IFS=$US read -r name what caught first <<<"$r"
 	printf '%-18s %-52s %s\n' "$name" "$what" "$caught${first:+: $first}"
 done
 exit "$FAILED"
