@@ -341,8 +341,8 @@ start_snmpd_again() {
 
 # start_updprobed [--no-x] CONF [ARGS...]: foreground, log to $UPDPROBED_LOG.
 # It runs without MIBS/MIBDIRS/SMIPATH, as from a systemd unit, and with
-# its own (checked) persistent directory. Returns 1 if it is not running
-# a moment later.
+# its own (checked) persistent directory. Waits until its log says
+# "started:"; returns 1 if it exited instead.
 start_updprobed() {
 	local x=1 conf
 	if [ "${1:-}" = --no-x ]; then
@@ -356,6 +356,8 @@ start_updprobed() {
 		return 1
 	fi
 	mkdir -p "$TEST_TMP/updprobed-persist"
+	touch "$UPDPROBED_LOG"
+	_UPDPROBED_LOG0=$(wc -l <"$UPDPROBED_LOG")
 	echo "=== updprobed start $(date '+%T.%N'): -f -c $conf" \
 	    "$([ "$x" = 1 ] && echo "-x unix:$AGENTX_SOCK") $*" >>"$UPDPROBED_LOG"
 	if [ "$x" = 1 ]; then
@@ -366,8 +368,10 @@ start_updprobed() {
 	    "$UPDPROBED" -f -c "$conf" "$@" </dev/null >>"$UPDPROBED_LOG" 2>&1 &
 	UPDPROBED_PID=$!
 	UPDPROBED_STATUS=
-	sleep 0.2
-	if ! kill -0 "$UPDPROBED_PID" 2>/dev/null; then
+	# Up: its log says "started:" (config read, rows registered), or it
+	# has exited.
+	wait_for -t 60 _updprobed_up
+	if ! updprobed_alive; then
 		wait "$UPDPROBED_PID"
 		UPDPROBED_STATUS=$?
 		UPDPROBED_PID=
@@ -377,6 +381,14 @@ start_updprobed() {
 		return 1
 	fi
 	return 0
+}
+
+_updprobed_up() {
+	tail -n +"$((_UPDPROBED_LOG0 + 1))" "$UPDPROBED_LOG" | grep -q "started:" &&
+	    return 0
+	updprobed_alive || return 0
+	echo "running, no \"started:\" in its log yet"
+	return 1
 }
 
 # stop_updprobed [SIG]: sets UPDPROBED_STATUS.
