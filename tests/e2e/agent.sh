@@ -552,9 +552,8 @@ else
 	check "$([[ "$old5" =~ ^[0-9]+$ ]] && [ "$rc" -eq 0 ] && [ "$after5" = "$old5" ]; echo $?)" \
 	    "c: SET ProbeNow on a target whose probe takes 8 s returns before that probe ends ($ms ms; Probes $old5 before and just after)" \
 	    "snmpset status $rc after $ms ms: $(printf '%s' "$out" | squash); Probes $old5 before, $after5 after"
-	wait_for snmp_gt updprobeTargetProbes c5-long "${old5:-0}"
-	check "$?" "c: ... and that probe completes (code $(snmp_get updprobeTargetCode c5-long))" \
-	    "$WAIT_SEEN"
+	wait_check "c: ... and that probe completes" \
+	    snmp_gt updprobeTargetProbes c5-long "${old5:-0}"
 
 	expect_set_error() {	# DESCRIPTION COMMUNITY OID TYPE VALUE ERROR-REGEX
 		local out rc
@@ -910,9 +909,8 @@ else
 		stop_flip
 		# rcflip is probed every 2 s: wait until updprobed raised the
 		# change (its log says so) while no master runs.
-		wait_for log_since_has "$l0" "target rcflip: updprobeCodeChange"
-		check "$?" "d: while snmpd is away, updprobed sees rcflip's server gone and raises updprobeCodeChange (its log)" \
-		    "$WAIT_SEEN"
+		wait_check "d: while snmpd is away, updprobed sees rcflip's server gone and raises updprobeCodeChange (its log)" \
+		    log_since_has "$l0" "target rcflip: updprobeCodeChange"
 		if start_snmpd_again; then
 			wait_trap 1 updprobeCodeChange rcflip \
 			    updprobeTargetCode=2 updprobeTargetPreviousCode=0
@@ -936,8 +934,8 @@ else
 	l0=$(log_lines)
 	if start_updprobed "$CONF_D"; then
 		# Up and looking for its master before snmpd starts.
-		wait_for log_since_has "$l0" "started:"
-		check "$?" "d: updprobed starts while no master runs (its log: started)" "$WAIT_SEEN"
+		wait_check "d: updprobed starts while no master runs (its log: started)" \
+		    log_since_has "$l0" "started:"
 		if start_snmpd_again; then
 			reconnected "updprobed started before snmpd"
 		else

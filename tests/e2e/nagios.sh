@@ -355,9 +355,8 @@ if wait_for -t 60 probe_ended; then
 	[ -n "$age" ] && [ "$age" -gt 6 ] && [ "$age" -le "$up" ]
 	check $? "s: the age in the message is over 3 intervals (6 s) and no more than the agent's age" \
 	    "age '$age', the agent runs for $up s: $TEXT"
-	wait_for -t 60 state_now UNKNOWN
-	check $? "s: snmpget's LastProbe agrees with the age the stale message names" \
-	    "$WAIT_SEEN"
+	wait_check -t 60 "s: snmpget's LastProbe agrees with the age the stale message names" \
+	    state_now UNKNOWN
 else
 	not_ok "s: a probe of the slow 2-second target ends within 60 s ($WAIT_SEEN; code: $(snmp_get updprobeTargetCode stale | squash))"
 fi
