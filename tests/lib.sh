@@ -30,8 +30,9 @@ else
 fi
 
 TFTPD=${TFTPD:-/usr/sbin/in.tftpd}
-# Seconds a server has to write its port file.
-SERVER_START_TIMEOUT=5
+# Seconds a server has to write its port file (python starts in well
+# under a second, but not on a machine with load 20).
+SERVER_START_TIMEOUT=30
 
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/updprobe-test.XXXXXX") || {
 	echo "lib.sh: cannot make a temporary directory" >&2
@@ -244,7 +245,8 @@ start_tftpd() {
 		"$TFTPD" -L -a "127.0.0.1:$port" -s -u "$user" "$dir" \
 		    </dev/null >>"$TEST_TMP/tftpd.log" 2>&1 &
 		pid=$!
-		for ((i = 0; i < 20; i++)); do
+		# 60 tries, 24 s at least: generous for a busy machine.
+		for ((i = 0; i < 60; i++)); do
 			if ! kill -0 "$pid" 2>/dev/null; then
 				break	# most likely the port was taken
 			fi

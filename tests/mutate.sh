@@ -52,7 +52,7 @@ mutation() {
 }
 mutation probenow-noop agent/daemon/subagent.c \
     's/^\(\t*\)monitor_probe_now(sa->mon, row->mt);$/\1(void)sa;/' \
-    "e2e-plugins e2e-agent" "ProbeNow does nothing"
+    "e2e-agent" "ProbeNow does nothing"
 mutation no-cleared agent/daemon/monitor.c \
     's/{ CONFIRM_EV_CLEARED, MON_EV_CLEARED },/{ 0, MON_EV_CLEARED },/' \
     "e2e-plugins e2e-agent" "the Cleared notification is never sent"

@@ -215,8 +215,9 @@ EOF
 		    -p "$TEST_TMP/snmptrapd.pid" -n -X "127.0.0.1:$port" \
 		    </dev/null >>"$TEST_TMP/snmptrapd.out" 2>&1 &
 		SNMPTRAPD_PID=$!
-		# Ready when a notification sent to it shows up in the log.
-		for ((i = 0; i < 30; i++)); do
+		# Ready when a notification sent to it shows up in the log
+		# (100 tries, 30 s at least: generous for a busy machine).
+		for ((i = 0; i < 100; i++)); do
 			kill -0 "$SNMPTRAPD_PID" 2>/dev/null || break
 			snmptrap -v2c -c "$SNMP_READ_COMMUNITY" -t 0.2 -r 0 \
 			    "127.0.0.1:$port" '' SNMPv2-MIB::warmStart \
@@ -278,7 +279,8 @@ _snmpd_launch() {
 	    -p "$TEST_TMP/snmpd.pid" -I -smux \
 	    </dev/null >>"$TEST_TMP/snmpd.out" 2>&1 &
 	SNMPD_PID=$!
-	for ((i = 0; i < 50; i++)); do
+	# 100 tries, 40 s at least: generous for a busy machine.
+	for ((i = 0; i < 100; i++)); do
 		if ! kill -0 "$SNMPD_PID" 2>/dev/null; then
 			wait "$SNMPD_PID" 2>/dev/null
 			SNMPD_PID=

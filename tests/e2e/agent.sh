@@ -338,6 +338,7 @@ A_TARGETS=(
 	"prov-ok 0 7 provisioning=$TEST_TMP/prov-http.cfg"
 	"prov-empty 6 1 provisioning=$TEST_TMP/prov-empty.cfg"
 	"every30 0 7 $H/good/ interval=30"
+	"probe-now 0 7 $H/good/ interval=3600"
 )
 CONF_A=$TEST_TMP/a.conf
 write_conf_a() {	# [EXTRA LINES...]
@@ -410,7 +411,7 @@ else
 		want Probes '>=' 1
 		case $name in
 		every30) want Interval = 30 ;;
-		c5-long) want Interval = 3600 ;;
+		c5-long | probe-now) want Interval = 3600 ;;
 		*) want Interval = 60 ;;
 		esac
 		want ProbeNow = 2
@@ -509,24 +510,26 @@ else
 	# =================================================================
 	# c. SETs.
 	PN='UPDPROBE-MIB::updprobeTargetProbeNow'
-	# The counters before: a GET that fails is a failure, never a 0.
-	if ! get_row c0 || ! [[ "${ROW[Probes]:-}" =~ ^[0-9]+$ &&
+	# The target "probe-now" is probed every hour: only a ProbeNow can
+	# probe it again within the test.  The counters before: a GET that
+	# fails is a failure, never a 0.
+	if ! get_row probe-now || ! [[ "${ROW[Probes]:-}" =~ ^[0-9]+$ &&
 	    "${ROW[LastProbe]:-}" =~ ^[0-9]+$ ]]; then
-		not_ok "c: read Probes and LastProbe of c0 before the ProbeNow ($(printf '%s' "$ROW_TEXT" | squash))"
+		not_ok "c: read Probes and LastProbe of probe-now before the ProbeNow ($(printf '%s' "$ROW_TEXT" | squash))"
 	else
 		old_probes=${ROW[Probes]}
 		old_last=${ROW[LastProbe]}
 		# LastProbe has a resolution of 1 s: let a second pass.
 		wait_for -t 5 now_after "$old_last"
 		t0=$(now_ms)
-		out=$(snmp_set private "$PN.\"c0\"" i 1)
+		out=$(snmp_set private "$PN.\"probe-now\"" i 1)
 		rc=$?
 		check "$([ "$rc" -eq 0 ] && [[ "$out" == *"true(1)"* || "$out" == *": 1"* ]]; echo $?)" \
-		    "c: SET ProbeNow.\"c0\" = true(1) with the write community succeeds ($(($(now_ms) - t0)) ms)" \
+		    "c: SET ProbeNow.\"probe-now\" = true(1) with the write community succeeds ($(($(now_ms) - t0)) ms)" \
 		    "snmpset status $rc: $(printf '%s' "$out" | squash)"
-		if wait_for snmp_gt updprobeTargetProbes c0 "$old_probes"; then
+		if wait_for snmp_gt updprobeTargetProbes probe-now "$old_probes"; then
 			PROBLEMS=
-			get_row c0 || PROBLEMS="GET: $(printf '%s' "$ROW_TEXT" | squash)"
+			get_row probe-now || PROBLEMS="GET: $(printf '%s' "$ROW_TEXT" | squash)"
 			want LastProbe '>' "$old_last"
 			want Code = 0
 			want ProbeNow = 2
@@ -676,11 +679,12 @@ fi
 # ===========================================================================
 # b. Notifications.
 
+# Probed every hour: only the ProbeNow of a step probes them again.
 CONF_B=$TEST_TMP/b.conf
 write_conf_b() {	# FOLDER-OF-"fine"
 	cat >"$CONF_B.new" <<EOF
 # case b: notifications
-interval 60
+interval 3600
 timeout 2
 target flip $F/good/
 target prob $H/missing-dirfile/
@@ -790,7 +794,7 @@ fi
 CONF_B2=$TEST_TMP/b2.conf
 cat >"$CONF_B2" <<EOF
 # case b: confirm 2
-interval 60
+interval 3600
 timeout 2
 confirm 2
 target flip2 $F/good/

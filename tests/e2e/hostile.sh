@@ -176,13 +176,14 @@ CASE_CODES[combo/https-to-plain-http]=2
 CASE_DESC[combo/https-to-plain-http]="https:// to the plain HTTP port: a plain-text 400 instead of a ServerHello"
 CASE_ARGS[combo/https-to-plain-http]="--insecure https://127.0.0.1:$PORT_http/good/"
 
-# run_case ID: runs in the background; leaves ID.{out,err,time,rc}.
+# run_case ID [TIMEOUT]: runs in the background; leaves
+# ID.{out,err,time,rc}.
 run_case() {
 	local id=$1 f
 	f="$TEST_TMP/cases/${id//\//_}"
 	# shellcheck disable=SC2086 # CASE_ARGS holds no blanks inside an arg
 	timeout -k 2 "$GUARD" "${MEASURE[@]}" -o "$f.time" \
-	    "$UPDPROBE" "${COMMON[@]}" ${CASE_ARGS[$id]} \
+	    "$UPDPROBE" "${COMMON[@]}" ${2:+--timeout "$2"} ${CASE_ARGS[$id]} \
 	    </dev/null >"$f.out" 2>"$f.err"
 	echo $? >"$f.rc"
 }
@@ -316,11 +317,23 @@ for pid in "${RUNNING[@]}"; do
 done
 echo "# all probes ran in $(($(date +%s) - start_all)) s"
 
+# A timeout (code 5) is the one verdict a busy machine can cause: the
+# server, starved of CPU, said nothing for the 2 s.  Where the behaviour
+# does not allow it, the case runs again, alone, with a timeout of
+# $RETRY_TIMEOUT s: its verdict then is the server's behaviour.
+RETRY_TIMEOUT=15
 for id in "${CASE_IDS[@]}"; do
 	check_case "$id"
+	note=
+	if [[ "$CASE_SUMMARY" == "FAIL code 5 "* ]] &&
+	    [[ ",${CASE_CODES[$id]}," != *",5,"* ]]; then
+		note="; code 5 within ${TIMEOUT} s at first, run again with --timeout $RETRY_TIMEOUT"
+		run_case "$id" "$RETRY_TIMEOUT"
+		check_case "$id"
+	fi
 	case $CASE_SUMMARY in
-	PASS*) ok "$id: ${CASE_SUMMARY#PASS } (${CASE_DESC[$id]})" ;;
-	*) not_ok "$id: ${CASE_SUMMARY#FAIL } (${CASE_DESC[$id]}; expected code ${CASE_CODES[$id]})" ;;
+	PASS*) ok "$id: ${CASE_SUMMARY#PASS } (${CASE_DESC[$id]}$note)" ;;
+	*) not_ok "$id: ${CASE_SUMMARY#FAIL } (${CASE_DESC[$id]}; expected code ${CASE_CODES[$id]}$note)" ;;
 	esac
 done
 

@@ -448,7 +448,7 @@ EOF
 	# comes.
 	vg_conf 1
 	kill -HUP "$VG_PID"
-	if wait_for -t 10 snmp_answers v20 &&
+	if wait_for -t 60 snmp_answers v20 &&
 	    ! snmp_answers v02 >/dev/null; then
 		ok "valgrind: SIGHUP reload (v00/v01 changed, v02 removed, v20 added)"
 	else
@@ -458,11 +458,11 @@ EOF
 	wait_for -t 120 snmp_gt_scalar "$((2 * want / 3))"
 	restart_snmpd_kill ||
 	    not_ok "valgrind: restart snmpd after SIGKILL ($(squash <"$TEST_TMP/restart.err"))"
-	wait_for -t 10 snmp_answers v00 ||
+	wait_for -t 60 snmp_answers v00 ||
 	    not_ok "valgrind: the table answers within 10 s of an snmpd SIGKILL and restart"
 	vg_conf 2
 	kill -HUP "$VG_PID"
-	if wait_for -t 10 log_has "$line0" "the running configuration is kept"; then
+	if wait_for -t 60 log_has "$line0" "the running configuration is kept"; then
 		ok "valgrind: a broken reload (SIGHUP) is logged and the running configuration kept"
 	else
 		not_ok "valgrind: a broken reload is logged and refused (log: $(log_since "$line0" | tail -n 4 | squash))"
@@ -550,7 +550,7 @@ start_soak_servers() {
 		    >/dev/null 2>"$TEST_TMP/soak$s.err" &
 		pid=$!
 		snmplib_track "$pid"
-		if ! wait_for -t 5 test -s "$TEST_TMP/soak$s.port"; then
+		if ! wait_for -t "$SERVER_START_TIMEOUT" test -s "$TEST_TMP/soak$s.port"; then
 			echo "soak HTTP server $s did not start: $(cat "$TEST_TMP/soak$s.err")" >&2
 			return 1
 		fi
@@ -1023,7 +1023,7 @@ httpfault.main()' "$SERVERS_DIR" --port 0 --port-file "$TEST_TMP/secret.port" \
 	    </dev/null >>"$TEST_TMP/secret-http.log" 2>&1 &
 	pid=$!
 	snmplib_track "$pid"
-	wait_for -t 5 test -s "$TEST_TMP/secret.port" || return 1
+	wait_for -t "$SERVER_START_TIMEOUT" test -s "$TEST_TMP/secret.port" || return 1
 	SECRET_PORT=$(cat "$TEST_TMP/secret.port")
 }
 
