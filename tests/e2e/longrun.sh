@@ -93,6 +93,7 @@ SOAK_TARGETS=${SOAK_TARGETS:-1000}
 SOAK_SERVERS=4
 SOAK_SAMPLE_S=3
 SOAK_ROTATE_S=30
+SOAK_STALL_S=120
 # Samples of the first WARMUP seconds are not judged.
 SOAK_WARMUP_S=30
 # Flat: the last half of the samples against the first half after the
@@ -661,6 +662,7 @@ part2() {
 	local cycles line0 t0 now el rot=0 next_rot samples=$TEST_TMP/soak-samples.txt
 	local b_rss b_fds pid n0 n1 elapsed pmin pmax rows last_rot_t rc
 	local limit q_rss q_fds b_other b_sockets b_classes idle_bound next_walk
+	local last_n last_progress n
 	local bad total
 
 	cycles=$SOAK_CYCLES_CI
@@ -703,8 +705,13 @@ part2() {
 	next_rot=$((t0 + SOAK_ROTATE_S))
 	last_rot_t=$t0
 	next_walk=$((t0 + 10))
-	# Generous: the CI machine may be slower than this one (1,000 probes/s).
-	limit=$((cycles * 2 + 60))
+	# Liveness, not speed: a busy machine runs fewer probes a second and
+	# the soak takes longer (at 1,000 probes/s, 1 s a cycle).  It fails
+	# if the probes stop for SOAK_STALL_S, or after a cap far beyond any
+	# machine's pace.
+	limit=$((cycles * 6 + 600))
+	last_n=0
+	last_progress=$t0
 	: >"$samples"
 	pmin=0 pmax=0 rows=0
 	while :; do
@@ -726,6 +733,15 @@ part2() {
 			if [ "$pmin" -ge "$cycles" ] && [ $((now - last_rot_t)) -ge 10 ]; then
 				break
 			fi
+		fi
+		n=$(awk 'END { print $4 }' "$samples")
+		if [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -gt "$last_n" ]; then
+			last_n=$n
+			last_progress=$now
+		fi
+		if [ $((now - last_progress)) -ge "$SOAK_STALL_S" ]; then
+			not_ok "soak: the probes go on (none for $SOAK_STALL_S s after $el s: updprobeProbesRun.0 $(probes_run | squash))"
+			break
 		fi
 		if [ "$el" -ge "$limit" ]; then
 			not_ok "soak: every target probed $cycles times within $limit s (after $el s: per target $pmin to $pmax, $rows rows)"
