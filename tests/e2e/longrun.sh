@@ -723,7 +723,10 @@ part2() {
 			UPDPROBED_PID=
 			return
 		fi
-		echo "$el $(rss_kb "$pid") $(nfds "$pid") $(probes_run) $(fd_classes "$pid" | sed 's/[a-z]*=//g')" >>"$samples"
+		# probes run: 0 when the agent does not answer (columns stay).
+		n=$(probes_run)
+		[[ "$n" =~ ^[0-9]+$ ]] || n=0
+		echo "$el $(rss_kb "$pid") $(nfds "$pid") $n $(fd_classes "$pid" | sed 's/[a-z]*=//g')" >>"$samples"
 		if [ "$now" -ge "$next_walk" ]; then
 			read -r pmin pmax rows <<<"$(min_probes)"
 			next_walk=$((now + 10))
@@ -758,9 +761,15 @@ part2() {
 	elapsed=$(($(date +%s) - t0))
 	n1=$(probes_run)
 	read -r pmin pmax rows <<<"$(min_probes)"
-	total=$((n1 - n0))
+	# What the agent answers may be an error: never arithmetic on it.
+	if [[ "$n0" =~ ^[0-9]+$ && "$n1" =~ ^[0-9]+$ ]]; then
+		total=$((n1 - n0))
+		total="$total probes in $elapsed s ($((total / (elapsed > 0 ? elapsed : 1))) probes/s, $((total / SOAK_TARGETS)) cycles of $SOAK_TARGETS targets, $rot rotations)"
+	else
+		total="updprobeProbesRun.0 $(printf '%s' "$n0" | squash) at the start, $(printf '%s' "$n1" | squash) after $elapsed s"
+	fi
 	check "$([ "$pmin" -ge "$cycles" ]; echo $?)" \
-	    "soak: $total probes in $elapsed s ($((total / (elapsed > 0 ? elapsed : 1))) probes/s, $((total / SOAK_TARGETS)) cycles of $SOAK_TARGETS targets, $rot rotations): every target probed $pmin to $pmax times (at least $cycles)" \
+	    "soak: $total: every target probed $pmin to $pmax times (at least $cycles)" \
 	    "$rows rows"
 
 	# The codes match the faults of the last rotation.
