@@ -33,7 +33,7 @@ ALL=${MUTATE_ALL:-0}
 
 # The suites, as the copy's Makefile runs them.  "secrets" and "soak" are
 # parts of the long runs: the password checks, and a short soak (100
-# targets, 60 cycles) with fdlimit.
+# targets, 60 cycles) without fdlimit.
 declare -A SUITE=(
 	[unit]="$MAKE --no-print-directory unit"
 	[e2e-cli]="$MAKE --no-print-directory e2e-cli"
@@ -41,7 +41,7 @@ declare -A SUITE=(
 	[e2e-nagios]="$MAKE --no-print-directory e2e-nagios"
 	[e2e-plugins]="$MAKE --no-print-directory e2e-plugins"
 	[secrets]="$MAKE --no-print-directory longrun LONGRUN_ARGS=--parts=4"
-	[soak]="env SOAK_TARGETS=100 SOAK_CYCLES_CI=60 $MAKE --no-print-directory longrun LONGRUN_ARGS=--parts=2"
+	[soak]="env SOAK_TARGETS=100 SOAK_CYCLES_CI=60 $MAKE --no-print-directory longrun LONGRUN_ARGS=--parts=soak"
 )
 
 # The mutations: mutation NAME FILE SED-EXPRESSION SUITES WHAT, the
@@ -153,7 +153,7 @@ restore() {
 
 mutate() {		# NAME FILE EXPR SUITES WHAT
 	local name=$1 file=$2 expr=$3 suites=$4 what=$5 changed s log t0
-	local caught="" first=""
+	local caught="" first="" judged=0
 	mkdir -p "$(dirname "$SCRATCH/pristine/$file")"
 	cp "$SCRATCH/tree/$file" "$SCRATCH/pristine/$file" || return 1
 	sed -i -e "$expr" "$SCRATCH/tree/$file"
@@ -184,6 +184,7 @@ mutate() {		# NAME FILE EXPR SUITES WHAT
 			(cd "$SCRATCH/tree" && $MAKE -j2 all) >>"$LOGS/build-$name.log" 2>&1
 		fi
 		[ "${BASELINE[$s]}" = ok ] || continue
+		judged=1
 		log=$LOGS/$name-$s.log
 		t0=$(date +%s)
 		if run_suite "$s" "$log"; then
@@ -199,7 +200,11 @@ mutate() {		# NAME FILE EXPR SUITES WHAT
 			[ "$ALL" = 1 ] || break
 		fi
 	done
-	if [ -z "$caught" ]; then
+	if [ -z "$caught" ] && [ "$judged" = 0 ]; then
+		echo "not ok - $name: not judged: no suite of $suites passes on the unmutated copy"
+		REPORT+=("$name$US$what${US}not judged (baseline failed)$US")
+		FAILED=1
+	elif [ -z "$caught" ]; then
 		echo "not ok - $name: survived $suites ($what)"
 		REPORT+=("$name$US$what${US}SURVIVED$US")
 		FAILED=1

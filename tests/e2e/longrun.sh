@@ -7,7 +7,9 @@
 #   UPDPROBED=build/updprobed UPDPROBE=build/updprobe tests/e2e/longrun.sh
 #   tests/e2e/longrun.sh --long             the full 1,000-cycle soak
 #   tests/e2e/longrun.sh --parts 2,3,4      only some parts (or
-#                                           LONGRUN_PARTS="2 3 4")
+#                                           LONGRUN_PARTS="2 3 4"); part 2
+#                                           is "soak" and "fdlimit", each
+#                                           of which may be named alone
 #
 # Parts:
 #   1  valgrind memcheck of updprobed ($VALGRIND_UPDPROBED, build/updprobed
@@ -1360,9 +1362,14 @@ target s http://m3:$SECRET@127.0.0.1:$SECRET_PORT/auth-basic/" \
 # ===========================================================================
 
 want_part 1 && part1
-if want_part 2; then
+# Part 2 is the soak and fdlimit; each can be chosen alone by that name.
+if want_part 2 || want_part soak; then
 	part2
-	if [ "${#SOAK_PORTS[@]}" -eq "$SOAK_SERVERS" ]; then
+fi
+if want_part 2 || want_part fdlimit; then
+	if [ "${#SOAK_PORTS[@]}" -eq 0 ] && ! start_soak_servers; then
+		not_ok "fdlimit: start $SOAK_SERVERS HTTP servers (see above)"
+	elif [ "${#SOAK_PORTS[@]}" -eq "$SOAK_SERVERS" ]; then
 		part2_fdlimit
 	fi
 fi
