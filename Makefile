@@ -7,6 +7,8 @@
 #   make demo       demo update servers in several states, and the verdicts
 #   make bench      fleet-scale benchmark (nginx, 100 to 10,000 targets, peers)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each
+#   make mutate     breaks the product on purpose, in a copy: the tests
+#                   must catch each breakage
 #   make install    PREFIX=/usr/local DESTDIR= (UNITDIR: the systemd unit)
 #   make deb        the Debian package, into $(BUILD)/deb/
 #   make fresh      make demo and the package on a new debootstrap system
@@ -204,6 +206,11 @@ bench: deps-bench all
 engine-src:
 	@echo $(ENGINE_SRC)
 
+# The tests' own test: one-line breakages of the product, built in a
+# scratch copy of the tree; each must make a suite fail (tests/mutate.sh).
+mutate: deps-check
+	@MAKE="$(MAKE)" tests/mutate.sh
+
 # libFuzzer targets (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
 fuzz: deps-fuzz $(BUILD)/gen/version.c
@@ -289,5 +296,5 @@ clean:
 FORCE:
 
 .PHONY: all deps unit layers mibcheck depstest $(E2E_SUITES) e2e e2e-suites quick \
-	engine-src fuzz bench longrun storm-full check demo install deb fresh \
-	clean FORCE
+	engine-src fuzz bench longrun storm-full mutate check demo install deb \
+	fresh clean FORCE

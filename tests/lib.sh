@@ -13,6 +13,9 @@
 #   tftp_tree DIR                       writes DIR/Updates/ with a good folder
 #   free_port [tcp|udp]                 prints a free loopback port
 #   stop_servers                        stops them (also run on exit)
+#   wait_for [-t SECONDS] CMD...        runs CMD until it succeeds (see below)
+#   wait_check [-t SECONDS] DESC CMD... the same as one check: ok DESC, or
+#                                       not ok naming what CMD last printed
 #
 # The start_* functions return non-zero with a message on stderr when the
 # server does not come up; the caller decides that this is a failure.
@@ -28,8 +31,9 @@ else
 fi
 
 TFTPD=${TFTPD:-/usr/sbin/in.tftpd}
-# Seconds a server has to write its port file.
-SERVER_START_TIMEOUT=5
+# Seconds a server has to write its port file (python starts in well
+# under a second, but not on a machine with load 20).
+SERVER_START_TIMEOUT=30
 
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/updprobe-test.XXXXXX") || {
 	echo "lib.sh: cannot make a temporary directory" >&2
@@ -71,6 +75,61 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 141' PIPE
 trap 'exit 143' TERM
+
+# Waits.  A condition is a command that succeeds once the awaited state is
+# there and, while it is not, prints what it sees instead (one short line
+# is best): that is the evidence when the deadline passes.  Deadlines are
+# generous (the machine may be busy with load 10 and more): a condition
+# that holds ends the wait at once, so only a failure waits them out.
+WAIT_TIMEOUT=${WAIT_TIMEOUT:-30}
+_WAIT_DEPTH=0
+
+# wait_for [-t SECONDS] CMD...: runs CMD in this shell (so it may set
+# variables) every 0.1 s until it succeeds, for at most SECONDS (default
+# $WAIT_TIMEOUT); returns 0 if it did, 1 if not.  Leaves what CMD printed
+# the last time (stdout and stderr, squashed to one line) in WAIT_SEEN
+# and the milliseconds waited in WAIT_MS.
+wait_for() {
+	local limit=$WAIT_TIMEOUT t0 end f rc
+	if [ "${1:-}" = -t ]; then
+		limit=$2
+		shift 2
+	fi
+	# A condition may wait itself: each depth has its own file.
+	_WAIT_DEPTH=$((_WAIT_DEPTH + 1))
+	f=$TEST_TMP/wait-seen.$BASHPID.$_WAIT_DEPTH
+	t0=$(date +%s%N)
+	end=$((t0 + ${limit%.*} * 1000000000))
+	while :; do
+		"$@" >"$f" 2>&1
+		rc=$?
+		[ "$rc" -eq 0 ] && break
+		[ "$(date +%s%N)" -ge "$end" ] && break
+		sleep 0.1
+	done
+	WAIT_MS=$((($(date +%s%N) - t0) / 1000000))
+	WAIT_SEEN=$(squash <"$f")
+	rm -f "$f"
+	_WAIT_DEPTH=$((_WAIT_DEPTH - 1))
+	[ "$rc" -eq 0 ]
+}
+
+# wait_check [-t SECONDS] DESCRIPTION CMD...: wait_for as one check.
+wait_check() {
+	local limit=$WAIT_TIMEOUT desc
+	if [ "${1:-}" = -t ]; then
+		limit=$2
+		shift 2
+	fi
+	desc=$1
+	shift
+	if wait_for -t "$limit" "$@"; then
+		ok "$desc"
+	else
+		not_ok "$desc (not within $limit s; last seen: ${WAIT_SEEN:-nothing printed})"
+		return 1
+	fi
+}
 
 _record_pid() {		# NAME PID
 	_SERVER_NAMES+=("$1")
@@ -203,7 +262,8 @@ start_tftpd() {
 		"$TFTPD" -L -a "127.0.0.1:$port" -s -u "$user" "$dir" \
 		    </dev/null >>"$TEST_TMP/tftpd.log" 2>&1 &
 		pid=$!
-		for ((i = 0; i < 20; i++)); do
+		# 60 tries, 24 s at least: generous for a busy machine.
+		for ((i = 0; i < 60; i++)); do
 			if ! kill -0 "$pid" 2>/dev/null; then
 				break	# most likely the port was taken
 			fi

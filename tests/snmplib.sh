@@ -15,7 +15,8 @@
 #
 #   start_snmptrapd          exports TRAP_PORT, TRAP_LOG (one line per trap)
 #   start_snmpd              exports SNMP_PORT, AGENTX_SOCK; sends its traps
-#                            to TRAP_PORT if snmptrapd runs (start it first)
+#                            to TRAP_PORT if snmptrapd runs (start it first),
+#                            and to each port of TRAP_EXTRA_PORTS
 #   restart_snmpd [-9]       stops snmpd (SIGTERM, or SIGKILL with -9) and
 #                            starts it again on the same port and socket
 #   stop_snmpd [-9]          stops it
@@ -24,9 +25,8 @@
 #                            ARGS; exports UPDPROBED_PID; log (stdout and
 #                            stderr) appended to $UPDPROBED_LOG
 #   stop_updprobed [SIG]     stops it; sets UPDPROBED_STATUS (exit status)
-#   wait_for [-t SECONDS] CMD...
-#                            runs CMD every 0.1 s until it succeeds (default
-#                            limit $WAIT_TIMEOUT s); returns 1 on timeout
+#   (wait_for, wait_check: tests/lib.sh; the snmp_* and trap conditions
+#   below print what they saw when they fail, for its WAIT_SEEN)
 #   snmp_get COLUMN NAME     the value of UPDPROBE-MIB::COLUMN."NAME" (enums
 #                            as numbers, strings unquoted, no units); returns 1 and
 #                            prints the client's message if there is none
@@ -57,9 +57,9 @@
 SNMPD=${SNMPD:-/usr/sbin/snmpd}
 SNMPTRAPD=${SNMPTRAPD:-/usr/sbin/snmptrapd}
 UPDPROBED=${UPDPROBED:-$(cd "$TESTS_DIR/.." && pwd)/build/updprobed}
-WAIT_TIMEOUT=${WAIT_TIMEOUT:-10}
-# Seconds wait_trap waits for a notification (loopback takes milliseconds).
-TRAP_WAIT=${TRAP_WAIT:-5}
+# Seconds wait_trap waits for a notification (loopback takes milliseconds;
+# generous for a busy machine: only a missing notification waits it out).
+TRAP_WAIT=${TRAP_WAIT:-30}
 # The communities of the test snmpd: READ may read everything, WRITE may
 # read and write only under the UPDPROBE-MIB arc.
 SNMP_READ_COMMUNITY=public
@@ -186,21 +186,6 @@ fi
 # shellcheck disable=SC2064 # expand the previous command now
 trap "_snmplib_cleanup; $_snmplib_prev_exit_cmd" EXIT
 
-# wait_for [-t SECONDS] CMD...: poll CMD every 0.1 s.
-wait_for() {
-	local limit=$WAIT_TIMEOUT end
-	if [ "${1:-}" = -t ]; then
-		limit=$2
-		shift 2
-	fi
-	end=$(($(date +%s%N) + limit * 1000000000))
-	while :; do
-		"$@" && return 0
-		[ "$(date +%s%N)" -ge "$end" ] && return 1
-		sleep 0.1
-	done
-}
-
 # now_after T: the clock (whole seconds since the epoch) is past T.
 now_after() {
 	[[ "$1" =~ ^[0-9]+$ ]] || return 0
@@ -234,8 +219,9 @@ EOF
 		    -p "$TEST_TMP/snmptrapd.pid" -n -X "127.0.0.1:$port" \
 		    </dev/null >>"$TEST_TMP/snmptrapd.out" 2>&1 &
 		SNMPTRAPD_PID=$!
-		# Ready when a notification sent to it shows up in the log.
-		for ((i = 0; i < 30; i++)); do
+		# Ready when a notification sent to it shows up in the log
+		# (100 tries, 30 s at least: generous for a busy machine).
+		for ((i = 0; i < 100; i++)); do
 			kill -0 "$SNMPTRAPD_PID" 2>/dev/null || break
 			snmptrap -v2c -c "$SNMP_READ_COMMUNITY" -t 0.2 -r 0 \
 			    "127.0.0.1:$port" '' SNMPv2-MIB::warmStart \
@@ -260,10 +246,13 @@ EOF
 # snmpd.
 
 _snmpd_write_conf() {	# PORT
-	local sink=""
+	local sink="" p
 	if [ -n "${TRAP_PORT:-}" ]; then
 		sink="trap2sink 127.0.0.1:$TRAP_PORT $SNMP_READ_COMMUNITY"
 	fi
+	for p in ${TRAP_EXTRA_PORTS:-}; do
+		sink="$sink"$'\n'"trap2sink 127.0.0.1:$p $SNMP_READ_COMMUNITY"
+	done
 	cat >"$TEST_TMP/snmpd.conf" <<EOF
 # The listening address is given here only (not on the command line).
 agentAddress udp:127.0.0.1:$1
@@ -294,7 +283,8 @@ _snmpd_launch() {
 	    -p "$TEST_TMP/snmpd.pid" -I -smux \
 	    </dev/null >>"$TEST_TMP/snmpd.out" 2>&1 &
 	SNMPD_PID=$!
-	for ((i = 0; i < 50; i++)); do
+	# 100 tries, 40 s at least: generous for a busy machine.
+	for ((i = 0; i < 100; i++)); do
 		if ! kill -0 "$SNMPD_PID" 2>/dev/null; then
 			wait "$SNMPD_PID" 2>/dev/null
 			SNMPD_PID=
@@ -357,8 +347,8 @@ start_snmpd_again() {
 
 # start_updprobed [--no-x] CONF [ARGS...]: foreground, log to $UPDPROBED_LOG.
 # It runs without MIBS/MIBDIRS/SMIPATH, as from a systemd unit, and with
-# its own (checked) persistent directory. Returns 1 if it is not running
-# a moment later.
+# its own (checked) persistent directory. Waits until its log says
+# "started:"; returns 1 if it exited instead.
 start_updprobed() {
 	local x=1 conf
 	if [ "${1:-}" = --no-x ]; then
@@ -372,6 +362,8 @@ start_updprobed() {
 		return 1
 	fi
 	mkdir -p "$TEST_TMP/updprobed-persist"
+	touch "$UPDPROBED_LOG"
+	_UPDPROBED_LOG0=$(wc -l <"$UPDPROBED_LOG")
 	echo "=== updprobed start $(date '+%T.%N'): -f -c $conf" \
 	    "$([ "$x" = 1 ] && echo "-x unix:$AGENTX_SOCK") $*" >>"$UPDPROBED_LOG"
 	if [ "$x" = 1 ]; then
@@ -382,8 +374,10 @@ start_updprobed() {
 	    "$UPDPROBED" -f -c "$conf" "$@" </dev/null >>"$UPDPROBED_LOG" 2>&1 &
 	UPDPROBED_PID=$!
 	UPDPROBED_STATUS=
-	sleep 0.2
-	if ! kill -0 "$UPDPROBED_PID" 2>/dev/null; then
+	# Up: its log says "started:" (config read, rows registered), or it
+	# has exited.
+	wait_for -t 60 _updprobed_up
+	if ! updprobed_alive; then
 		wait "$UPDPROBED_PID"
 		UPDPROBED_STATUS=$?
 		UPDPROBED_PID=
@@ -393,6 +387,14 @@ start_updprobed() {
 		return 1
 	fi
 	return 0
+}
+
+_updprobed_up() {
+	tail -n +"$((_UPDPROBED_LOG0 + 1))" "$UPDPROBED_LOG" | grep -q "started:" &&
+	    return 0
+	updprobed_alive || return 0
+	echo "running, no \"started:\" in its log yet"
+	return 1
 }
 
 # stop_updprobed [SIG]: sets UPDPROBED_STATUS.
@@ -413,9 +415,11 @@ updprobed_alive() {
 # SNMP requests.
 
 # snmp_get_oid OID: the value; enumerations as numbers, strings unquoted.
+# The client waits 3 s, twice: snmpd answers in milliseconds, or with an
+# error once its own agentXTimeout (1 s) for the subagent has passed.
 snmp_get_oid() {
 	local out
-	out=$(snmpget -v2c -c "$SNMP_READ_COMMUNITY" -t 1 -r 1 -Oqv -Oe -Ot -OU \
+	out=$(snmpget -v2c -c "$SNMP_READ_COMMUNITY" -t 3 -r 1 -Oqv -Oe -Ot -OU \
 	    "$SNMP_AGENT" "$1" 2>&1)
 	case $out in
 	"No Such "* | "Timeout"* | *"Unknown Object"* | *"Error"* | "")
@@ -430,30 +434,35 @@ snmp_get() {
 	snmp_get_oid "UPDPROBE-MIB::$1.\"$2\""
 }
 
-# snmp_is COLUMN NAME VALUE: the value is VALUE (for wait_for).
+# The conditions below (for wait_for) print what they saw when they fail.
+
+# snmp_is COLUMN NAME VALUE: the value is VALUE.
 snmp_is() {
-	[ "$(snmp_get "$1" "$2")" = "$3" ]
+	local v
+	v=$(snmp_get "$1" "$2")
+	[ "$v" = "$3" ] || { echo "$1.\"$2\" = $v (want $3)"; return 1; }
 }
 
 # snmp_probed NAME: the target's code is not notProbed(-1).
 snmp_probed() {
 	local v
-	v=$(snmp_get updprobeTargetCode "$1") || return 1
-	[[ "$v" =~ ^[0-9]+$ ]]
+	v=$(snmp_get updprobeTargetCode "$1")
+	[[ "$v" =~ ^[0-9]+$ ]] || { echo "updprobeTargetCode.\"$1\" = $v"; return 1; }
 }
 
 # snmp_answers NAME: the target's row is served (any code).
 snmp_answers() {
 	local v
-	v=$(snmp_get updprobeTargetCode "$1") || return 1
-	[[ "$v" =~ ^-?[0-9]+$ ]]
+	v=$(snmp_get updprobeTargetCode "$1")
+	[[ "$v" =~ ^-?[0-9]+$ ]] || { echo "updprobeTargetCode.\"$1\" = $v"; return 1; }
 }
 
 # snmp_gt COLUMN NAME N: the (integer) value is greater than N.
 snmp_gt() {
 	local v
-	v=$(snmp_get "$1" "$2") || return 1
-	[[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -gt "$3" ]
+	v=$(snmp_get "$1" "$2")
+	[[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -gt "$3" ] ||
+	    { echo "$1.\"$2\" = $v (want more than $3)"; return 1; }
 }
 
 # snmp_set COMMUNITY OID TYPE VALUE
@@ -555,9 +564,11 @@ trap_lines() {		# NAME
 }
 
 _trap_at_least() {	# N NOTIFICATION NAME [COLUMN=VALUE...]
-	local n=$1
+	local n=$1 got
 	shift
-	[ "$(trap_count "$@")" -ge "$n" ]
+	got=$(trap_count "$@")
+	[ "$got" -ge "$n" ] ||
+	    { echo "$got of $n $* captured; for $2: $(trap_lines "$2" | tail -n 3)"; return 1; }
 }
 
 wait_trap() {		# N NOTIFICATION NAME [COLUMN=VALUE...]

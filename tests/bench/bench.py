@@ -374,6 +374,12 @@ def report(results, out):
         "trap_after_lo_ms_max", "%.1f")
     row_text("  flips timed (server stopped / started)",
              lambda n: r.get("n%d.trap_flips" % n, "n/a"))
+    row("ProbeNow SET answered (snmpset's round trip, ms): median",
+        "set_ms_p50", "%.1f")
+    row("  max", "set_ms_max", "%.1f")
+    row("snmpd killed (-9) and started again: the table answers (ms after "
+        "snmpd does, agentxPingInterval 5): median", "reconnect_ms_p50", "%.0f")
+    row("  max", "reconnect_ms_max", "%.0f")
     L.append("")
     L.append("Marginal RSS per target between N = %s and N = %s: %s KiB." % (
         format(sizes[-2], ",") if len(sizes) > 1 else "?",

@@ -12,8 +12,10 @@
 # (/proc/PID/stat and schedstat deltas over updprobeProbesRun.0), peak RSS,
 # the gap between successive probes of each target (nginx access log, ms;
 # and updprobeTargetLastProbe sampled over SNMP), snmpbulkwalk cost per
-# row, and ProbeNow -> updprobeCodeChange trap latency on a target whose
-# server (httpfault.py on a fixed port) is stopped and started. The same
+# row, ProbeNow -> updprobeCodeChange trap latency on a target whose
+# server (httpfault.py on a fixed port) is stopped and started, the SET's
+# own round trip, and how soon the table answers after snmpd is killed
+# and started again (the e2e tests only check that it does). The same
 # requests are then timed with prometheus blackbox_exporter, check_curl
 # and the one-shot build/updprobe.
 #
@@ -31,6 +33,7 @@
 #   BENCH_CC_RUNS [500]            check_curl runs (half per request)
 #   BENCH_ONESHOT_RUNS [100]       build/updprobe runs
 #   BENCH_FLIPS [6]                ProbeNow -> trap measurements per N
+#   BENCH_RESTARTS [3]             snmpd -9 restarts timed per N
 #   BENCH_TRACE [unset]            a file: bash xtrace of the run goes there
 #
 # Exits 0 when every measurement was taken (goals missed are reported, not
@@ -56,6 +59,7 @@ BB_RUNS=${BENCH_BB_RUNS:-2000}
 CC_RUNS=${BENCH_CC_RUNS:-500}
 ONESHOT_RUNS=${BENCH_ONESHOT_RUNS:-100}
 FLIPS=${BENCH_FLIPS:-6}
+RESTARTS=${BENCH_RESTARTS:-3}
 INTERVAL=60
 TIMEOUT=5
 USER_NAME=m3
@@ -682,7 +686,7 @@ run_n() {
 
 	# --- ProbeNow -> CodeChange trap, the flip server stopped / started
 	local flip_idx probe_oid want line t0 t1 tt steps pm \
-	    afters=() los=() totals=() probems=()
+	    afters=() los=() totals=() probems=() sets=()
 	flip_idx=$(idx flip)
 	probe_oid=$COL.17$flip_idx
 	wait_for -t 10 flip_is 0 || {
@@ -712,6 +716,7 @@ run_n() {
 		    "$COL.11$flip_idx" "$COL.12$flip_idx" | paste -sd+)
 		pm=$(calc "$steps")
 		totals+=("$(calc "$tt - $t0")")
+		sets+=("$(calc "$t1 - $t0")")
 		probems+=("$pm")
 		afters+=("$(calc "$tt - $t0 - $pm")")
 		los+=("$(calc "$tt - $t1 - $pm")")
@@ -724,9 +729,29 @@ run_n() {
 	put "n$n.trap_after_ms_p50" "$(median "${afters[@]}")"
 	put "n$n.trap_after_ms_max" "$(calc "max([$(join_comma "${afters[@]}")])")"
 	put "n$n.trap_after_lo_ms_max" "$(calc "max([$(join_comma "${los[@]}")])")"
+	put "n$n.set_ms_p50" "$(median "${sets[@]}")"
+	put "n$n.set_ms_max" "$(calc "max([$(join_comma "${sets[@]}")])")"
 	say "N=$n: ProbeNow -> trap: median $(gr "n$n.trap_total_ms_p50") ms," \
 	    "probe $(gr "n$n.trap_probe_ms_p50") ms, after the probe: median" \
-	    "$(gr "n$n.trap_after_ms_p50") ms, max $(gr "n$n.trap_after_ms_max") ms"
+	    "$(gr "n$n.trap_after_ms_p50") ms, max $(gr "n$n.trap_after_ms_max") ms;" \
+	    "the SET answered in $(gr "n$n.set_ms_p50") ms (median)"
+
+	# --- snmpd killed and started again: the table answers again
+	local recs=() ra
+	for ((i = 0; i < RESTARTS; i++)); do
+		restart_snmpd -9 2>>"$OUT/restart.err" || return 1
+		ra=$(now_ms)
+		wait_for -t 60 flip_is 0 || {
+			echo "bench: N=$n: the table did not answer after snmpd restart $i: $WAIT_SEEN" >&2
+			return 1
+		}
+		recs+=("$(($(now_ms) - ra))")
+	done
+	put "n$n.reconnect_ms_p50" "$(median "${recs[@]}")"
+	put "n$n.reconnect_ms_max" "$(calc "max([$(join_comma "${recs[@]}")])")"
+	say "N=$n: snmpd -9 and started again, $RESTARTS times: the table answers" \
+	    "again after $(gr "n$n.reconnect_ms_p50") ms (median), max" \
+	    "$(gr "n$n.reconnect_ms_max") ms"
 
 	# --- the end: probe count for the request rate, the logs
 	local flip_probes total_probes

@@ -10,8 +10,8 @@
 # Cases:
 #   a  one target from the agent (-n): OK, WARNING, CRITICAL, -w/-c lists,
 #      a target not probed yet, a missing target, a bad name
-#   s  staleness: a target probed every second whose probe takes 10 s
-#      is OK just after a probe, then UNKNOWN "stale" while the next runs
+#   s  staleness: a target probed every 2 s whose probe takes 10 s is OK
+#      after a probe, then UNKNOWN "stale" while the next runs
 #   u  an agent that does not answer (wrong port, wrong community)
 #   m  every target: worst wins, counts, one line per target, perfdata;
 #      250 targets over several GETBULK pages
@@ -191,10 +191,10 @@ cat >"$TEST_TMP/prov-http.cfg" <<EOF
 END_OF_FILE
 EOF
 
-# The agent's targets. "stale" is probed every second, but its DirFile
-# comes after 10 s (slow-headers/, with a 30 s timeout): its first result
-# comes after 10 s, and while the next probe runs its last probe grows
-# older than three intervals.
+# The agent's targets. "stale" is probed every 2 s, but its DirFile comes
+# after 10 s (slow-headers/, with a 30 s timeout): its first result comes
+# after 10 s, and while the next probe runs its last probe grows older
+# than three intervals.
 LONG_NAME=abcdefghijklmnopqrstuvwxyz-12345	# 32 characters
 cat >"$TEST_TMP/main.conf" <<EOF
 # nagios.sh: the agent's targets
@@ -206,13 +206,14 @@ target c5 $H/slow-headers/
 target c12 $H/auth-basic/
 target c6 http:///good/
 target $LONG_NAME $H/missing-dirfile/
-target stale $H/slow-headers/ interval=1 timeout=30
+target stale $H/slow-headers/ interval=2 timeout=30
 EOF
 MAIN_TARGETS=(good c3 c5 c12 c6 "$LONG_NAME" stale)
 
 start_updprobed "$TEST_TMP/main.conf" || bail_out "start updprobed (see above)"
-wait_for -t 10 snmp_answers good ||
-    bail_out "the target table answers through snmpd (updprobed log: $(tail -n 8 "$UPDPROBED_LOG" | squash))"
+T_STARTED=$(date +%s)
+wait_for snmp_answers good ||
+    bail_out "the target table answers through snmpd ($WAIT_SEEN; updprobed log: $(tail -n 8 "$UPDPROBED_LOG" | squash))"
 
 # ===========================================================================
 # a. One target from the agent.
@@ -228,8 +229,8 @@ all_probed() {
 		snmp_probed "$n" || return 1
 	done
 }
-wait_for -t 15 all_probed ||
-    not_ok "a: the targets are probed within 15 s (updprobed log: $(tail -n 8 "$UPDPROBED_LOG" | squash))"
+wait_for all_probed ||
+    not_ok "a: the targets are probed within $WAIT_TIMEOUT s ($WAIT_SEEN; updprobed log: $(tail -n 8 "$UPDPROBED_LOG" | squash))"
 
 run "${A[@]}" -n good
 expect "a: good/ is OK (Code 0)" OK '^UPDPROBE OK - good: Code 0 no problems'
@@ -304,7 +305,10 @@ run -V
 check $? "a: -V prints the version" "rc $RC; $FIRST"
 
 # ===========================================================================
-# s. Staleness: "stale" ends a probe every ~10 s, probed every second.
+# s. Staleness: "stale" ends a probe every ~10 s, probed every 2 s: OK
+# for 6 s after a probe ends (3 intervals), then UNKNOWN "stale" until the
+# next ends.  Both states recur every cycle, so each is waited for: no
+# check depends on how fast this machine is.
 
 # The next probe to end: LastProbe changes (from 0 before the first).
 last_probe_of_stale() {
@@ -315,30 +319,46 @@ last_probe_of_stale() {
 }
 lp0=$(last_probe_of_stale)
 probe_ended() {
-	[ "$(last_probe_of_stale)" != "$lp0" ]
+	[ "$(last_probe_of_stale)" != "$lp0" ] || { echo "LastProbe.\"stale\" still $lp0"; return 1; }
 }
-if wait_for -t 20 probe_ended; then
+# state_now STATE: a run of the plugin says STATE; for UNKNOWN, it is the
+# staleness (LastProbe the same before and after the run), and the age it
+# names agrees with LastProbe as snmpget reads it.
+state_now() {
+	local l1 l2 t1 t2 age
+	l1=$(last_probe_of_stale)
+	t1=$(date +%s)
 	run "${A[@]}" -n stale
-	expect "s: just after its probe, the 1-second target is OK" OK \
-	    '^UPDPROBE OK - stale: Code 0 no problems'
-	stale_now() {
-		run "${A[@]}" -n stale
-		[ "$RC" -eq 3 ]
-	}
-	t0=$(now_ms)
-	wait_for -t 10 stale_now
-	expect "s: while its next probe runs, last probe > 3 intervals ago: UNKNOWN stale" \
-	    UNKNOWN '^UPDPROBE UNKNOWN - stale: stale: last probe [0-9]+ s ago \(interval 1 s'
+	t2=$(date +%s)
+	l2=$(last_probe_of_stale)
+	[ "$RC" -eq "$(state_rc "$1")" ] || { echo "rc $RC: $FIRST"; return 1; }
+	[ "$1" = UNKNOWN ] || return 0
+	[ "$l1" = "$l2" ] || { echo "a probe ended during the run: $FIRST"; return 1; }
 	age=$(printf '%s' "$TEXT" | sed -n 's/.*last probe \([0-9]*\) s ago.*/\1/p')
-	[ -n "$age" ] && [ "$age" -gt 3 ] && [ "$age" -le 12 ]
-	check $? "s: the age in the message is over 3 intervals (3 s)" "age '$age': $TEXT"
-	echo "# stale $(($(now_ms) - t0)) ms after a fresh result"
-	ldp=$(snmp_get updprobeTargetLastProbe stale)
-	[[ "$ldp" =~ ^[0-9]+$ ]] && [ $(($(date +%s) - ldp)) -gt 3 ]
-	check $? "s: snmpget agrees that the last probe is older than 3 s" \
-	    "LastProbe $ldp, now $(date +%s)"
+	[ -n "$age" ] && [ "$age" -ge $((t1 - l1 - 1)) ] &&
+	    [ "$age" -le $((t2 - l1 + 1)) ] ||
+	    { echo "age '$age', but LastProbe $l1 was $((t1 - l1)) to $((t2 - l1)) s ago: $FIRST"; return 1; }
+}
+if wait_for -t 60 probe_ended; then
+	wait_for -t 60 state_now OK
+	expect "s: after its probe, the 2-second target is OK" OK \
+	    '^UPDPROBE OK - stale: Code 0 no problems'
+	t0=$(now_ms)
+	wait_for -t 60 state_now UNKNOWN
+	expect "s: while its next probe runs, last probe > 3 intervals ago: UNKNOWN stale" \
+	    UNKNOWN '^UPDPROBE UNKNOWN - stale: stale: last probe [0-9]+ s ago \(interval 2 s'
+	echo "# stale $(($(now_ms) - t0)) ms after an OK"
+	# Over 3 intervals, and no older than the agent (a bound that holds
+	# on any machine, however slow: not a speed limit).
+	age=$(printf '%s' "$TEXT" | sed -n 's/.*last probe \([0-9]*\) s ago.*/\1/p')
+	up=$(($(date +%s) - T_STARTED))
+	[ -n "$age" ] && [ "$age" -gt 6 ] && [ "$age" -le "$up" ]
+	check $? "s: the age in the message is over 3 intervals (6 s) and no more than the agent's age" \
+	    "age '$age', the agent runs for $up s: $TEXT"
+	wait_check -t 60 "s: snmpget's LastProbe agrees with the age the stale message names" \
+	    state_now UNKNOWN
 else
-	not_ok "s: a probe of the slow 1-second target ends within 20 s (code: $(snmp_get updprobeTargetCode stale | squash))"
+	not_ok "s: a probe of the slow 2-second target ends within 60 s ($WAIT_SEEN; code: $(snmp_get updprobeTargetCode stale | squash))"
 fi
 
 # ===========================================================================
@@ -348,8 +368,10 @@ port=$(free_port udp)
 run -H 127.0.0.1 -p "$port" -n good -t 2
 expect "u: nothing on the port: UNKNOWN" UNKNOWN \
     "^UPDPROBE UNKNOWN - no answer from the SNMP agent at 127.0.0.1:$port"
-[ "$MS" -lt 4000 ]
-check $? "u: ... within the 2 s of -t 2" "$MS ms"
+# -t is the time it waits for the agent: not less (a lower bound holds on
+# a busy machine; that it does not hang is RUN_LIMIT's liveness bound).
+[ "$MS" -ge 2000 ]
+check $? "u: ... after waiting the 2 s of -t 2 ($MS ms)" "$MS ms"
 run "${A[@]}" -C wrong-community -n good -t 1
 expect "u: a wrong community: UNKNOWN" UNKNOWN '^UPDPROBE UNKNOWN - no answer from the SNMP agent'
 run "${A[@]}" -C wrong-community -t 1
@@ -431,14 +453,14 @@ else
 		snmp_probed good && snmp_probed "n$BIG_N" && snmp_probed n1 &&
 		    snmp_probed n99
 	}
-	wait_for -t 15 big_probed ||
-	    not_ok "m: the $BIG_N targets are probed within 15 s"
+	wait_for -t 60 big_probed ||
+	    not_ok "m: the $BIG_N targets are probed within 60 s ($WAIT_SEEN)"
 	# Every row must have a result: wait until none is -1.
 	all_big() {
 		run "${A[@]}" -c '' -w ''
-		[ "$RC" -eq 0 ]
+		[ "$RC" -eq 0 ] || { echo "rc $RC: $FIRST"; return 1; }
 	}
-	wait_for -t 10 all_big
+	wait_for -t 60 all_big
 	expect "m: $((BIG_N + 1)) targets, no code in a list: OK, all named OK" OK \
 	    "^UPDPROBE OK - all $((BIG_N + 1)) targets OK\$"
 	problems=
@@ -501,11 +523,9 @@ expect_format "--direct output"
 check $? "d: --direct perfdata has the firmware size" "$PERF"
 
 run --direct "$H/slow-headers/" -t 1
-expect "d: --direct slow-headers/ -t 1: WARNING (Code 5, -t is the probe's timeout)" \
+expect "d: --direct slow-headers/ -t 1: WARNING (Code 5, -t is the probe's timeout: \"not delivered within 1 s\")" \
     WARNING '^UPDPROBE WARNING - .*: Code 5 timeout waiting for file' \
     "not delivered within 1 s"
-[ "$MS" -lt 5000 ]
-check $? "d: ... in about 1 s" "$MS ms"
 
 run --direct "$H/missing-dirfile/" -n site-a
 expect "d: --direct missing-dirfile/: CRITICAL (Code 3), named by -n" CRITICAL \

@@ -24,9 +24,10 @@ PROBE_LIMIT=30
 # The password the auth-* folders expect; it must never be printed.
 SECRET=s3cret
 
-# _check_json CODE STEP WORD: reads the probe's output on stdin; prints
-# nothing if it is one JSON object with that code and step (and WORD in
-# "detail" if WORD is not empty), else what is wrong.
+# _check_json CODE STEP WORD: reads the probe's output on stdin; exits 0
+# and prints nothing if it is one JSON object with that code and step (and
+# WORD in "detail" if WORD is not empty), else prints what is wrong and
+# exits 1 (a crash of the checker is a failure too).
 _check_json() {
 	"$PYTHON" -c '
 import json, sys
@@ -36,10 +37,10 @@ try:
     d = json.loads(text)
 except ValueError as e:
     print("output is not one JSON object (%s)" % e)
-    sys.exit()
+    sys.exit(1)
 if not isinstance(d, dict):
     print("JSON is not an object")
-    sys.exit()
+    sys.exit(1)
 bad = []
 code, step, detail = d.get("code"), d.get("step"), d.get("detail")
 if type(code) is not int or code != want_code:
@@ -54,14 +55,18 @@ elif word and word not in detail:
     bad.append("detail %r lacks %r" % (detail, word))
 if not isinstance(d.get("timings"), dict):
     bad.append("no timings object")
-print("; ".join(bad))
+if bad:
+    print("; ".join(bad))
+    sys.exit(1)
 ' "$@"
 }
 
 # expect DESCRIPTION CODE STEP WORD -- ARGS...: run "updprobe --json ARGS",
 # want exit status CODE, JSON code CODE and step STEP, WORD in the detail.
+# WORD is a word of the detail that names the rule or the evidence, so
+# that a case cannot pass through another rule with the same code.
 expect() {
-	local desc=$1 want=$2 step=$3 word=$4 out err rc problems=""
+	local desc=$1 want=$2 step=$3 word=$4 out err rc jout jrc problems=""
 	shift 5
 	out=$(timeout -k 2 "$PROBE_LIMIT" "$UPDPROBE" --json "$@" \
 	    2>"$TEST_TMP/stderr")
@@ -73,9 +78,11 @@ expect() {
 		if [ "$rc" -ne "$want" ]; then
 			problems="exit status $rc"
 		fi
-		problems="$problems${problems:+; }$(printf '%s' "$out" |
-		    _check_json "$want" "$step" "$word")"
-		problems=${problems%; }
+		jout=$(printf '%s' "$out" | _check_json "$want" "$step" "$word" 2>&1)
+		jrc=$?
+		if [ "$jrc" -ne 0 ]; then
+			problems="$problems${problems:+; }${jout:-the JSON check exited $jrc}"
+		fi
 	fi
 	case "$out$err" in
 	*"$SECRET"*) problems="$problems${problems:+; }the password was printed" ;;
@@ -87,18 +94,26 @@ expect() {
 	fi
 }
 
-# expect_plain DESCRIPTION CODE -- ARGS...: without --json the exit status
-# is the code too, and a trace is printed.
+# expect_plain DESCRIPTION CODE STEPS -- ARGS...: without --json the exit
+# status is the code too, and the trace names the URL, then STEPS, one line
+# each in that order ("config ok", "version not run", ...; | between
+# them), nothing else with a state word, then "Code CODE: ".
 expect_plain() {
-	local desc=$1 want=$2 out rc
-	shift 3
+	local desc=$1 want=$2 steps=$3 out rc got wsteps
+	shift 4
 	out=$(timeout -k 2 "$PROBE_LIMIT" "$UPDPROBE" "$@" 2>&1)
 	rc=$?
-	if [ "$rc" -eq "$want" ] && [ -n "$out" ] &&
+	got=$(printf '%s\n' "$out" | sed -n -E \
+	    's/^  (config|dns|connect|dirfile|version|firmware) +(ok|failed|skipped|not run)( .*|$)/\1 \2/p' |
+	    paste -s -d '|' -)
+	wsteps=$steps
+	if [ "$rc" -eq "$want" ] && [ "$got" = "$wsteps" ] &&
+	    printf '%s\n' "$out" | head -n 1 | grep -q '^[a-z]*://' &&
+	    printf '%s\n' "$out" | grep -q "^Code $want: " &&
 	    [[ "$out" != *"$SECRET"* ]]; then
 		ok "$desc"
 	else
-		not_ok "$desc (expected exit $want and a trace; got exit $rc; output: $(printf '%s' "$out" | squash))"
+		not_ok "$desc (expected exit $want, the URL, steps \"$wsteps\", \"Code $want: \"; got exit $rc, steps \"$got\"; output: $(printf '%s' "$out" | squash))"
 	fi
 }
 
@@ -157,12 +172,17 @@ expect "language fr01, which the files carry, is code 0" 0 none "" -- \
     --language fr01 "$H/good/"
 expect "version 0800, not in the list, is code 1" 1 version "0800" -- \
     --firmware-version 0800 "$H/good/"
-expect "a 200000-byte gateway file over a 1K limit is code 4" 4 firmware "" -- \
+expect "a 200000-byte gateway file over a 1K limit is code 4" 4 firmware \
+    "200000 bytes, more than the maximum of 1024" -- \
     --max-size 1K "$H/good/"
-expect_plain "without --json the exit status is the code (0)" 0 -- "$H/good/"
-expect_plain "without --json the exit status is the code (3)" 3 -- \
-    "$H/missing-dirfile/"
-expect_plain "-v prints a trace and keeps the code" 0 -- -v "$H/good/"
+RAN="config ok|dns skipped|connect ok"
+expect_plain "without --json the exit status is the code (0), with the trace of every step" \
+    0 "$RAN|dirfile ok|version ok|firmware ok" -- "$H/good/"
+expect_plain "without --json the exit status is the code (3); the steps after the failed one are not shown" \
+    3 "$RAN|dirfile failed" -- "$H/missing-dirfile/"
+expect_plain "-v also shows the steps that did not run, and keeps the code" \
+    3 "$RAN|dirfile failed|version not run|firmware not run" -- \
+    -v "$H/missing-dirfile/"
 
 # Authentication: 401 anywhere is 12, with or without credentials.
 expect "Basic auth with the right password is code 0" 0 none "" -- \
@@ -196,62 +216,81 @@ expect "a missing handset file (404) is code 3, the file named" 3 firmware \
 expect "a 403 for dirlist.txt is code 2" 2 dirfile "403" -- "$H/status-403/"
 expect "a 500 for dirlist.txt is code 2" 2 dirfile "500" -- "$H/status-500/"
 expect "a 503 for dirlist.txt is code 2" 2 dirfile "503" -- "$H/status-503/"
-expect "a redirect loop on dirlist.txt is code 2" 2 dirfile "" -- \
+expect "a redirect loop on dirlist.txt is code 2" 2 dirfile "redirects" -- \
     "$H/redirect-loop/"
 expect "a 500 for the gateway file is code 2" 2 firmware "500" -- \
     "$H/fw-500/"
 
 # Slow servers: 5 within the device's timeout.
-expect "no response header within the timeout is code 5" 5 dirfile "" -- \
+expect "no response header within the timeout is code 5" 5 dirfile \
+    "dirlist.txt not delivered within 1 s (0 bytes" -- \
     --timeout 1 "$H/slow-headers/"
-expect "a dirlist.txt body that stalls is code 5" 5 dirfile "" -- \
+expect "a dirlist.txt body that stalls is code 5" 5 dirfile \
+    "dirlist.txt not delivered within 1 s" -- \
     --timeout 1 "$H/stalled-body/"
 expect "a gateway file that stalls after its headers is code 5" 5 firmware \
-    "" -- --timeout 1 "$H/slow-fw/"
+    "SnakeGw_fr01_v0790.fwu not delivered within 1 s" -- \
+    --timeout 1 "$H/slow-fw/"
 
 # Not a DirFile: 10.
-expect "an HTML index instead of dirlist.txt is code 10" 10 dirfile "" -- \
-    "$H/dirfile-html/"
-expect "an XML listing instead of dirlist.txt is code 10" 10 dirfile "" -- \
-    "$H/dirfile-xml/"
-expect "a binary (zip) dirlist.txt is code 10" 10 dirfile "" -- \
-    "$H/dirfile-binary/"
-expect "an empty dirlist.txt is code 10" 10 dirfile "" -- "$H/dirfile-empty/"
-expect "a phone's settings file as dirlist.txt is code 10" 10 dirfile "" -- \
-    "$H/dirfile-other/"
-expect "a 2 MiB dirlist.txt is code 10" 10 dirfile "" -- "$H/dirfile-huge/"
+# Not a DirFile: 10.  The word of the detail names the rule that fired.
+expect "an HTML index instead of dirlist.txt is code 10" 10 dirfile \
+    "not a DirFile: HTML markup" -- "$H/dirfile-html/"
+expect "an XML listing instead of dirlist.txt is code 10" 10 dirfile \
+    "not a DirFile: XML markup" -- "$H/dirfile-xml/"
+expect "a binary (zip) dirlist.txt is code 10" 10 dirfile \
+    "not a DirFile: binary byte" -- "$H/dirfile-binary/"
+expect "an empty dirlist.txt is code 10" 10 dirfile "empty body" -- \
+    "$H/dirfile-empty/"
+expect "a phone's settings file as dirlist.txt is code 10" 10 dirfile \
+    "first line is not a [section]" -- "$H/dirfile-other/"
+expect "a 2 MiB dirlist.txt is code 10" 10 dirfile "larger than 1024 KiB" -- \
+    "$H/dirfile-huge/"
 
-# A DirFile that breaks the grammar: 9.
-for c in "badline:a line without '='" "section:a section [079]" \
-    "dup-section:a duplicate section" "dup-key:a duplicate key" \
-    "no-gwfile:a section without GwFile" "no-ppfile:a section without PpFile" \
-    "no-displayname:a section without DisplayName" \
-    "codesize:GwCodeSize=12ab" "date:LinkDate=06052417" \
-    "longline:a 300-byte line" "slash:GwFile=../SnakeGw.fwu"; do
-	expect "a DirFile with ${c#*:} is code 9" 9 dirfile "" -- \
-	    "$H/syntax-${c%%:*}/"
+# A DirFile that breaks the grammar: 9.  FOLDER:WORD-OF-THE-DETAIL:WHAT
+for c in "badline:expected [NNNN], Key=Value or a comment:a line without '='" \
+    "section:section name [079] is not 4 digits:a section [079]" \
+    "dup-section:duplicate section [0780]:a duplicate section" \
+    "dup-key:duplicate key DisplayName:a duplicate key" \
+    "no-gwfile:missing GwFile:a section without GwFile" \
+    "no-ppfile:missing PpFile:a section without PpFile" \
+    "no-displayname:missing DisplayName:a section without DisplayName" \
+    "codesize:GwCodeSize 12ab is not a decimal number:GwCodeSize=12ab" \
+    "date:LinkDate 06052417 is not 10 digits:LinkDate=06052417" \
+    "longline:300 bytes, longer than 255:a 300-byte line" \
+    "slash:../SnakeGw.fwu must not contain:GwFile=../SnakeGw.fwu"; do
+	folder=${c%%:*}
+	word=${c#*:}
+	word=${word%:*}
+	expect "a DirFile with ${c##*:} is code 9" 9 dirfile "$word" -- \
+	    "$H/syntax-$folder/"
 done
 
 # Firmware files: too big 4, wrong content 7.
-expect "a 20 MiB gateway file over an 8M limit is code 4" 4 firmware "" -- \
-    --max-size 8M "$H/big-fw/"
+expect "a 20 MiB gateway file over an 8M limit is code 4" 4 firmware \
+    "20971520 bytes, more than the maximum" -- --max-size 8M "$H/big-fw/"
 expect "a declared 20 MiB gateway file over an 8M limit is code 4" 4 \
-    firmware "" -- --max-size 8M "$H/big-declared/"
-expect "an HTML page as the gateway file is code 7" 7 firmware "" -- \
-    "$H/fw-html/"
-expect "an empty handset file is code 7" 7 firmware "" -- "$H/fw-empty/"
-expect "a gateway file shorter than GwCodeSize is code 7" 7 firmware "" -- \
-    "$H/fw-short/"
+    firmware "the DirFile declares 20971520 bytes" -- --max-size 8M \
+    "$H/big-declared/"
+expect "an HTML page as the gateway file is code 7" 7 firmware \
+    "is text or HTML" -- "$H/fw-html/"
+expect "an empty handset file is code 7" 7 firmware "fwu is empty" -- \
+    "$H/fw-empty/"
+expect "a gateway file shorter than GwCodeSize is code 7" 7 firmware \
+    "199000 bytes, the DirFile declares 200000" -- "$H/fw-short/"
 
 # ---------------------------------------------------------------------------
 # DNS: 11 on any failure to get an A record.
 expect "a name that resolves (fw.ok.test) is code 0" 0 none "" -- \
     "${DNS[@]}" "http://fw.ok.test:$HTTP_PORT/good/"
-for n in nx servfail refused noa; do
-	expect "DNS answer $n for the server name is code 11" 11 dns "" -- \
+for c in "nx:NXDOMAIN" "servfail:SERVFAIL" "refused:refused the query" \
+    "noa:no A record"; do
+	n=${c%%:*}
+	expect "DNS answer $n for the server name is code 11" 11 dns "${c#*:}" -- \
 	    "${DNS[@]}" "http://$n.test:$HTTP_PORT/good/"
 done
-expect "a DNS server that never answers is code 11" 11 dns "" -- \
+expect "a DNS server that never answers is code 11" 11 dns \
+    "no answer from the DNS servers" -- \
     --timeout 1 "${DNS[@]}" "http://silent.test:$HTTP_PORT/good/"
 DEAD_UDP=$(free_port udp)
 expect "a dead first DNS server, then a working one, is code 0" 0 none "" -- \
@@ -288,7 +327,8 @@ expect "a name that resolves to 127.0.0.1 is code 2 without --allow-loopback" \
 
 # Connection: 2.
 CLOSED=$(free_port tcp)
-expect "a closed port (connection refused) is code 2" 2 connect "" -- \
+expect "a closed port (connection refused) is code 2" 2 connect \
+    "Couldn't connect" -- \
     "http://127.0.0.1:$CLOSED/good/"
 
 if start_httpfault --ipv6; then
@@ -300,7 +340,8 @@ fi
 
 # ---------------------------------------------------------------------------
 # Config: no server is 6; provisioning files as the base station reads them.
-expect "a URL without a host is code 6" 6 config "" -- "http:///good/"
+expect "a URL without a host is code 6" 6 config "no update server" -- \
+    "http:///good/"
 
 cat >"$TEST_TMP/prov-empty.cfg" <<'EOF'
 %NETWORK_FWU_SERVER%: ""
@@ -308,7 +349,8 @@ cat >"$TEST_TMP/prov-empty.cfg" <<'EOF'
 %MANAGEMENT_TRANSFER_PROTOCOL%: 1
 END_OF_FILE
 EOF
-expect "a provisioning file with an empty server is code 6" 6 config "" -- \
+expect "a provisioning file with an empty server is code 6" 6 config \
+    "no update server" -- \
     --provisioning "$TEST_TMP/prov-empty.cfg"
 
 cat >"$TEST_TMP/prov-http.cfg" <<EOF
@@ -327,7 +369,8 @@ if tftp_tree "$TEST_TMP/tftp" && start_tftpd "$TEST_TMP/tftp"; then
 	echo "# tftpd-hpa on 127.0.0.1:$TFTP_PORT"
 	expect "a correct TFTP folder is code 0" 0 none "" -- \
 	    "tftp://127.0.0.1:$TFTP_PORT/Updates/"
-	expect "a TFTP folder that does not exist is code 3" 3 dirfile "" -- \
+	expect "a TFTP folder that does not exist is code 3" 3 dirfile \
+	    "TFTP file not found" -- \
 	    "tftp://127.0.0.1:$TFTP_PORT/Nowhere/"
 	cat >"$TEST_TMP/prov-tftp.cfg" <<-EOF
 	%NETWORK_FWU_SERVER%: "127.0.0.1:$TFTP_PORT"

@@ -82,8 +82,14 @@ for name in $TARGETS; do
 	    tail -n 1)
 	execs=${execs:-?}
 
-	if [ "$rc" -eq 0 ]; then
+	# A run that stopped cleanly but reports no executions did not fuzz.
+	if [ "$rc" -eq 0 ] && [[ "$execs" =~ ^[0-9]+$ ]] && [ "$execs" -gt 0 ]; then
 		ok "fuzz $name: $execs executions in $took s"
+		continue
+	fi
+	if [ "$rc" -eq 0 ]; then
+		not_ok "fuzz $name: exit 0 but no execution count (\"$execs\") in $log"
+		tail -n "$REPORT_LINES" "$log" | diag
 		continue
 	fi
 	crashes=("$OUT/crash-$name-"*)
