@@ -60,8 +60,8 @@ ENGINE_PUB = -Iagent/engine/include
 ENGINE_SRC = agent/engine/loop.c agent/engine/codes.c \
 	     agent/engine/dirfile.c agent/engine/provfile.c \
 	     agent/engine/target.c agent/engine/secret.c \
-	     agent/engine/probe.c agent/engine/verdict.c agent/engine/xfer.c \
-	     agent/engine/dns.c \
+	     agent/engine/probe.c agent/engine/verdict.c agent/engine/fetch.c \
+	     agent/engine/xfer.c agent/engine/dns.c \
 	     agent/engine/run.c agent/engine/util.c agent/engine/span.c
 ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/version.o
 DAEMON_SRC = agent/daemon/updprobed.c agent/daemon/conf.c \

@@ -175,13 +175,41 @@ subagent_socket(void)
 
 /* The table. */
 
+/* The mark at the end of a string cut to its MIB size. */
+#define MIB_CUT_MARK	"..."
+/* The longest DisplayString of the MIB (Detail, Url). */
+#define MIB_STRING_MAX	255
+
+/*
+ * s as a DisplayString of at most max octets: a longer one is cut and
+ * ends in MIB_CUT_MARK, so whoever reads it sees the cut.  Returns s or
+ * buf (MIB_STRING_MAX + 1 bytes), *len the octets to send.
+ */
+static const char *
+mib_string(const char *s, size_t max, char *buf, size_t *len)
+{
+	size_t n = strlen(s), m = sizeof(MIB_CUT_MARK) - 1;
+
+	if (max > MIB_STRING_MAX)
+		max = MIB_STRING_MAX;
+	if (n <= max || max < m) {
+		*len = n <= max ? n : max;
+		return s;
+	}
+	memcpy(buf, s, max - m);
+	memcpy(buf + max - m, MIB_CUT_MARK, m);
+	*len = max;
+	return buf;
+}
+
 static void
 set_string(netsnmp_request_info *r, const char *s, size_t max)
 {
-	size_t n = strlen(s);
+	char buf[MIB_STRING_MAX + 1];
+	size_t n;
 
-	snmp_set_var_typed_value(r->requestvb, ASN_OCTET_STR, s,
-	    n > max ? max : n);
+	s = mib_string(s, max, buf, &n);
+	snmp_set_var_typed_value(r->requestvb, ASN_OCTET_STR, s, n);
 }
 
 static void
@@ -501,7 +529,9 @@ send_pending(struct subagent *sa, const struct pending *p)
 	struct mon_target *mt = monitor_find(sa->mon, p->name);
 	oid n[MAX_OID_LEN];
 	struct mib_row *row;
-	size_t i, nlen = OID_LENGTH(notif_oid);
+	size_t i, nlen = OID_LENGTH(notif_oid), dlen;
+	char cut[MIB_STRING_MAX + 1];
+	const char *d;
 	long v;
 
 	if (mt == NULL || (row = mt->glue) == NULL)
@@ -529,8 +559,9 @@ send_pending(struct subagent *sa, const struct pending *p)
 			add_column(&vars, row, col, ASN_INTEGER, &v, sizeof(v));
 			break;
 		case UPDPROBE_MIB_COL_DETAIL:
-			add_column(&vars, row, col, ASN_OCTET_STR, p->detail,
-			    strnlen(p->detail, UPDPROBE_MIB_DETAIL_MAX));
+			d = mib_string(p->detail, UPDPROBE_MIB_DETAIL_MAX,
+			    cut, &dlen);
+			add_column(&vars, row, col, ASN_OCTET_STR, d, dlen);
 			break;
 		}
 	}
