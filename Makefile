@@ -157,7 +157,11 @@ e2e-plugins: all
 e2e-hostile: all
 	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
 	    tests/e2e/hostile.sh
-E2E_SUITES = e2e-cli e2e-agent e2e-nagios e2e-plugins e2e-hostile
+e2e-servers: all
+	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/servers.sh
+E2E_SUITES = e2e-cli e2e-agent e2e-nagios e2e-plugins e2e-hostile \
+	     e2e-servers
 e2e: $(E2E_SUITES)
 
 # The edit loop: the parsers, the verdicts, the loop, and every code

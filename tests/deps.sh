@@ -1,14 +1,17 @@
 #!/bin/sh
 # Install the Debian packages updprobe builds and tests with, if missing.
 # Idempotent and quiet when everything is there.  Services the packages
-# would start (snmpd, tftpd-hpa, nginx) are kept from starting: the tests
-# run their own, on loopback only.
+# would start (snmpd, tftpd-hpa, apache2, nginx, lighttpd) are kept from
+# starting: the tests run their own, on loopback only.  dnsmasq-base is
+# the program without its service (never DHCP); atftpd is not wanted (it
+# conflicts with tftpd-hpa).
 set -eu
 
 PKGS="gcc make pkg-config libc-ares-dev libcurl4-openssl-dev libcmocka-dev
 libsnmp-dev snmp snmpd snmptrapd smitools tftpd-hpa python3 curl
 python3-yaml snmptt libsnmp-perl libconfig-inifiles-perl duktape
-clang libclang-rt-14-dev time valgrind"
+clang libclang-rt-14-dev time valgrind
+apache2 apache2-utils nginx-light lighttpd dnsmasq-base openssl"
 
 missing=""
 for p in $PKGS; do

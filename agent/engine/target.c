@@ -110,6 +110,8 @@ set_hostport(struct target *t, const char *s, size_t len, char *err,
 		if (inet_pton(AF_INET6, t->host, &a6) != 1)
 			return errorf(err, errlen, "malformed IPv6 address "
 			    "\"%s\"", t->host);
+		/* Its canonical form, as libcurl's URLs write it. */
+		inet_ntop(AF_INET6, &a6, t->host, sizeof(t->host));
 		colon = rb + 1 < end ? rb + 1 : NULL;
 		if (colon != NULL && *colon != ':')
 			return errorf(err, errlen, "junk after IPv6 address");
@@ -168,6 +170,9 @@ decode_url_path(const char *p, char *out, size_t outlen, char *err,
 			c = (char)(hex_value(p[1]) * 16 + hex_value(p[2]));
 			p += 2;
 		}
+		if ((unsigned char)c < 0x20 || c == 0x7f)
+			return errorf(err, errlen, "path: a control character "
+			    "the device cannot request");
 		if (n + 1 >= outlen)
 			return errorf(err, errlen, "path too long");
 		out[n++] = c;
@@ -520,7 +525,7 @@ build_url(const char *scheme, const char *host, unsigned port,
     const char *path, char *buf, size_t len)
 {
 	CURLU *u = curl_url();
-	char hp[TARGET_HOST_MAX + 4], num[8], *s = NULL;
+	char hp[TARGET_HOST_MAX + 4], num[16], *s = NULL;
 	int rc = -1;
 
 	snprintf(hp, sizeof(hp), strchr(host, ':') ? "[%s]" : "%s", host);
@@ -541,20 +546,24 @@ build_url(const char *scheme, const char *host, unsigned port,
 	return rc;
 }
 
-/* A URL without a host (code 6): only its path is libcurl's. */
+/* A URL without a host (code 6), which libcurl refuses to build: only
+ * its path is libcurl's. */
 static int
-hostless_url(const char *scheme, const char *path, char *buf, size_t len)
+hostless_url(const char *scheme, unsigned port, const char *path, char *buf,
+    size_t len)
 {
 	CURLU *u = curl_url();
-	char *s = NULL;
+	char num[16] = "", *s = NULL;
 	int rc = -1;
 
+	if (port != 0)
+		snprintf(num, sizeof(num), ":%u", port);
 	if (u != NULL &&
 	    curl_url_set(u, CURLUPART_PATH, path, CURLU_URLENCODE) ==
 	    CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_PATH, &s, 0) == CURLUE_OK)
-		rc = (size_t)snprintf(buf, len, "%s://%s", scheme, s) < len ?
-		    0 : -1;
+		rc = (size_t)snprintf(buf, len, "%s://%s%s", scheme, num, s) <
+		    len ? 0 : -1;
 	else if (len > 0)
 		buf[0] = '\0';
 	curl_free(s);
@@ -566,7 +575,7 @@ int
 target_url(const struct target *t, char *buf, size_t len)
 {
 	if (t->host[0] == '\0')
-		return hostless_url(scheme(t), t->path, buf, len);
+		return hostless_url(scheme(t), t->port, t->path, buf, len);
 	return build_url(scheme(t), t->host, t->port, t->path, buf, len);
 }
 

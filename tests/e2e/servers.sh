@@ -905,16 +905,17 @@ dns_cases() {
 usage_cases() {
 	section "usage"
 	expect_usage "--dirfile-name .. is a usage error" "dirFile" \
-	    --dirfile-name .. "$L/good/"
+	    --dirfile-name .. "${DNS[@]}" "$L/good/"
 	expect_usage "--dirfile-name with a '/' is a usage error" "dirFile" \
-	    --dirfile-name sub/dirlist.txt "$L/good/"
+	    --dirfile-name sub/dirlist.txt "${DNS[@]}" \
+	    "$L/good/"
 	expect_usage "--dirfile-name . is a usage error" "dirFile" \
-	    --dirfile-name . "$L/good/"
+	    --dirfile-name . "${DNS[@]}" "$L/good/"
 	expect_usage "--dirfile-name with a control character is a usage error" \
 	     "control character" --dirfile-name $'dir\tlist.txt' \
-	    "$L/good/"
+	    "${DNS[@]}" "$L/good/"
 	expect_usage "a '#' in a URL's folder must be written %23" "%23" \
-	    "$L/a#b/"
+	    "${DNS[@]}" "$L/a#b/"
 }
 
 # The MIB: updprobeTargetUrl with a byte >= 0x80 escaped; a Url longer
@@ -968,6 +969,13 @@ agent_cases() {
 		not_ok "$SERVER: a cut updprobeTargetDetail (255 characters) ends in '...' (got ${#v} characters: $v)"
 	fi
 	stop_updprobed
+	v=$(grep -E 'Sanitizer|runtime error:' "$UPDPROBED_LOG" | head -n 3 |
+	    squash)
+	if [ "$UPDPROBED_STATUS" -eq 0 ] && [ -z "$v" ]; then
+		ok "$SERVER: updprobed stopped cleanly on SIGTERM, no sanitizer report"
+	else
+		not_ok "$SERVER: updprobed exit status $UPDPROBED_STATUS on SIGTERM${v:+; sanitizer report: $v}"
+	fi
 }
 
 apache_cases
