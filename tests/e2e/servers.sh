@@ -763,6 +763,7 @@ apache_cases() {
 	    12 dirfile "sent only to apache.test|not to nginx.test" -- \
 	    "${DNS[@]}" "${CREDS[@]}" "$A/redir-auth-cross/"
 	local seen
+	SERVER_CASES[$SERVER]=$((SERVER_CASES[$SERVER] + 1))
 	seen=$(grep -c "^nginx.test /auth-basic/dirlist.txt 401 auth=none$" \
 	    "$SRV/logs/nginx-access.log")
 	if [ "$seen" -ge 1 ] && ! grep -q "auth-basic/dirlist.txt .* auth=sent" \
@@ -969,6 +970,7 @@ agent_cases() {
 		not_ok "$SERVER: a cut updprobeTargetDetail (255 characters) ends in '...' (got ${#v} characters: $v)"
 	fi
 	stop_updprobed
+	SERVER_CASES[$SERVER]=$((SERVER_CASES[$SERVER] + 1))
 	v=$(grep -E 'Sanitizer|runtime error:' "$UPDPROBED_LOG" | head -n 3 |
 	    squash)
 	if [ "$UPDPROBED_STATUS" -eq 0 ] && [ -z "$v" ]; then
