@@ -10,7 +10,7 @@
  *                 -> dirfile_alt_done   the other spelling, for the detail
  *   step_version                   the version (and language) is listed (1)
  *   step_firmware -> firmware_done the gateway, then the handset file
- *                                  (12, 3, 2, 5, then 4 and 7)
+ *                                  (12, 3, 2, 5, 11, then 4 and 7)
  *   probe_finish                   the first failure, or 0
  *
  * At most one network operation (a lookup or a request) runs per probe.
