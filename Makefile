@@ -65,12 +65,12 @@ ENGINE_PUB = -Iagent/engine/include
 ENGINE_SRC = agent/engine/loop.c agent/engine/codes.c \
 	     agent/engine/dirfile.c agent/engine/provfile.c \
 	     agent/engine/target.c agent/engine/secret.c \
-	     agent/engine/probe.c agent/engine/verdict.c agent/engine/xfer.c \
-	     agent/engine/dns.c \
+	     agent/engine/probe.c agent/engine/verdict.c agent/engine/fetch.c \
+	     agent/engine/xfer.c agent/engine/dns.c \
 	     agent/engine/run.c agent/engine/util.c agent/engine/span.c
 ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/version.o
 DAEMON_SRC = agent/daemon/updprobed.c agent/daemon/conf.c \
-	     agent/daemon/notify.c \
+	     agent/daemon/notify.c agent/daemon/mibstring.c \
 	     agent/daemon/monitor.c agent/daemon/confirm.c \
 	     agent/daemon/subagent.c agent/daemon/log.c
 DAEMON_OBJ = $(DAEMON_SRC:%.c=$(BUILD)/%.o)
@@ -175,8 +175,11 @@ e2e-storm: all
 # The storms at the scale they were found at (3,000 / 10,000 / 20,000).
 storm-full: deps-check all
 	@UPDPROBED=$(BUILD)/updprobed tests/e2e/storm.sh --full
+e2e-servers: all
+	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
+	    tests/e2e/servers.sh
 E2E_SUITES = e2e-cli e2e-agent e2e-nagios e2e-plugins e2e-hostile \
-	     e2e-daemon e2e-storm e2e-monitoring
+	     e2e-servers e2e-daemon e2e-storm e2e-monitoring
 e2e: $(E2E_SUITES)
 # The suites, for tests/check.sh.
 e2e-suites:

@@ -7,8 +7,9 @@
 #   build   the compiler and libraries (make, make install)
 #   demo    build + snmpd, snmptrapd, the SNMP tools, the base MIBs and
 #           python3 for the demo servers (make demo)
-#   check   demo + the test tool chain: cmocka, tftpd-hpa, valgrind,
-#           snmptt, duktape, ... (make check, make longrun)
+#   check   demo + the test tool chain: cmocka, valgrind, snmptt, duktape,
+#           the update servers (Apache, nginx, lighttpd, tftpd-hpa,
+#           dnsmasq), the monitoring systems ... (make check, make longrun)
 #   fuzz    build + clang and libFuzzer (make fuzz)
 #   bench   demo + nginx, prometheus-blackbox-exporter, check_curl (make bench)
 #   deb     debian/control's Build-Depends, dpkg-dev and lintian (make deb)
@@ -16,10 +17,11 @@
 #   all     every group
 #
 # Quiet and idempotent when everything is there. apt-get runs as root, or
-# through sudo, without Recommends: each group names what it uses. Services the packages would start (snmpd, tftpd-hpa, nginx)
-# are kept from starting: if there is no /usr/sbin/policy-rc.d, one that
-# denies every start (exit 101) is put there for the install and removed
-# after it; an existing one is left as it is.
+# through sudo, without Recommends: each group names what it uses.
+# Services the packages would start (snmpd, tftpd-hpa, apache2, nginx,
+# lighttpd) are kept from starting: if there is no /usr/sbin/policy-rc.d,
+# one that denies every start (exit 101) is put there for the install and
+# removed after it; an existing one is left as it is.
 #
 # Exit status: 0 when every package of the groups is installed, 64 for a
 # usage error, 1 when the packages could not be installed.
@@ -39,9 +41,14 @@ DEMO_PKGS="$BUILD_PKGS snmp snmpd snmptrapd smitools python3"
 MONITORING_PKGS="nagios4-core monitoring-plugins-basic icinga2-bin
 icinga2-common prometheus-snmp-exporter zabbix-server-pgsql
 zabbix-frontend-php php-cli php-pgsql postgresql-15 postgresql-client-15"
-CHECK_PKGS="$DEMO_PKGS libcmocka-dev tftpd-hpa python3-yaml snmptt
+# The update servers operators run (tests/e2e/servers.sh); dnsmasq-base
+# is the program without its service (never DHCP); atftpd is not wanted
+# (it conflicts with tftpd-hpa).
+SERVER_PKGS="tftpd-hpa apache2 apache2-utils nginx-light lighttpd
+dnsmasq-base openssl curl"
+CHECK_PKGS="$DEMO_PKGS libcmocka-dev python3-yaml snmptt
 libsnmp-perl libconfig-inifiles-perl duktape time valgrind libc6-dbg
-procps iproute2 $MONITORING_PKGS"
+procps iproute2 $SERVER_PKGS $MONITORING_PKGS"
 FUZZ_PKGS="$BUILD_PKGS clang libclang-rt-14-dev"
 # check_curl is in monitoring-plugins-standard; its libraries are only
 # Recommends there.

@@ -36,7 +36,10 @@ json_string(FILE *f, const char *s)
 			fputs("\\t", f);
 			break;
 		default:
-			if (*c < 0x20 || *c == 0x7f)
+			/* Control bytes, DEL and bytes >= 0x80 (the result
+			 * is ASCII, but a byte that is not UTF-8 must never
+			 * make the JSON invalid) as \u00XX. */
+			if (*c < 0x20 || *c >= 0x7f)
 				fprintf(f, "\\u%04x", *c);
 			else
 				fputc(*c, f);

@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "mib_oids.h"
+#include "mibstring.h"
 #include "notify.h"
 #include "util.h"
 
@@ -232,7 +233,9 @@ send_target(struct notifier *n, const struct pending *p)
 		[MON_EV_CLEARED] = UPDPROBE_MIB_NOTIF_CLEARED,
 	};
 	netsnmp_variable_list *vars = NULL;
-	size_t i;
+	char cut[MIB_STRING_MAX + 1];
+	const char *d;
+	size_t i, dlen;
 	long v;
 
 	add_trapoid(&vars, which[p->ev]);
@@ -240,9 +243,10 @@ send_target(struct notifier *n, const struct pending *p)
 		int col = objs[p->ev][i];
 
 		if (col == UPDPROBE_MIB_COL_DETAIL) {
-			add_column(&vars, p->name, col, ASN_OCTET_STR,
-			    p->detail, strnlen(p->detail,
-			    UPDPROBE_MIB_DETAIL_MAX));
+			d = mib_string(p->detail, UPDPROBE_MIB_DETAIL_MAX,
+			    cut, &dlen);
+			add_column(&vars, p->name, col, ASN_OCTET_STR, d,
+			    dlen);
 			continue;
 		}
 		v = col == UPDPROBE_MIB_COL_CODE ? p->code :

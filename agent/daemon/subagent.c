@@ -28,6 +28,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mib_oids.h"
+#include "mibstring.h"
 #include "notify.h"
 #include "subagent.h"
 #include "util.h"
@@ -246,10 +247,11 @@ subagent_socket(void)
 static void
 set_string(netsnmp_request_info *r, const char *s, size_t max)
 {
-	size_t n = strlen(s);
+	char buf[MIB_STRING_MAX + 1];
+	size_t n;
 
-	snmp_set_var_typed_value(r->requestvb, ASN_OCTET_STR, s,
-	    n > max ? max : n);
+	s = mib_string(s, max, buf, &n);
+	snmp_set_var_typed_value(r->requestvb, ASN_OCTET_STR, s, n);
 }
 
 static void

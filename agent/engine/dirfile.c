@@ -341,21 +341,36 @@ parse_section(struct parser *ps, struct span s)
 	return DIRFILE_OK;
 }
 
-/* File names are appended to the folder URL: no way out of the folder. */
+const char *
+dirfile_file_name_problem(const char *name, size_t len)
+{
+	size_t	i;
+
+	if (len == 0)
+		return " is empty";
+	if (len == 1 && name[0] == '.')
+		return " is the folder itself";
+	for (i = 0; i < len; i++) {
+		if (name[i] == '/' || name[i] == '\\' ||
+		    (name[i] == '.' && i + 1 < len && name[i + 1] == '.'))
+			return " must not contain '/', '\\' or '..'";
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return " must not contain a control character";
+	}
+	return NULL;
+}
+
+/* A file of the folder, never another place: the rule above. */
 static enum dirfile_status
 check_file_name(struct parser *ps, enum key_id k, struct span val)
 {
-	size_t	i;
+	const char	*why;
 
 	if (val.n == 0)
 		return syntax(ps, "empty ", (struct span){ key_names[k],
 		    strlen(key_names[k]) }, "");
-	for (i = 0; i < val.n; i++) {
-		if (val.p[i] == '/' || val.p[i] == '\\' ||
-		    (val.p[i] == '.' && i + 1 < val.n && val.p[i + 1] == '.'))
-			return syntax(ps, "file name ", val,
-			    " must not contain '/', '\\' or '..'");
-	}
+	if ((why = dirfile_file_name_problem(val.p, val.n)) != NULL)
+		return syntax(ps, "file name ", val, why);
 	return DIRFILE_OK;
 }
 

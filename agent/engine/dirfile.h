@@ -62,4 +62,13 @@ const struct dirfile_version *dirfile_newest(const struct dirfile *);
 /* 1 if lang is in the comma-separated Languages list of v. */
 int	dirfile_has_language(const struct dirfile_version *v, const char *lang);
 
+/*
+ * Why a name cannot be a file of the folder (NULL if it can): empty,
+ * ".", a '/' or '\\', "..", or a control byte.  Everything else is the
+ * name of exactly one file; the probe encodes it into the URL.  The
+ * DirFile's file names (else code 9) and --dirfile-name (else a usage
+ * error) follow this one rule.
+ */
+const char *dirfile_file_name_problem(const char *name, size_t len);
+
 #endif

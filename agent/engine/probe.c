@@ -6,23 +6,24 @@
  *   step_config                    the server is set (6)
  *   step_dns      -> dns_done      the name resolves (11)
  *   step_dirfile  -> dirfile_done  the connect step (2), then the DirFile
- *                                  (12, 3, 2, 5, 10, 9); on "not found"
+ *                                  (12, 3, 2, 5, 11, 10, 9); on "not found"
  *                 -> dirfile_alt_done   the other spelling, for the detail
  *   step_version                   the version (and language) is listed (1)
  *   step_firmware -> firmware_done the gateway, then the handset file
- *                                  (12, 3, 2, 5, then 4 and 7)
+ *                                  (12, 3, 2, 5, 11, then 4 and 7)
  *   probe_finish                   the first failure, or 0
  *
- * At most one network operation (a lookup or a transfer) runs per probe.
- * The network work is in dns.c (c-ares) and xfer.c (libcurl); verdict.c
- * says which code a transfer's end or a firmware file's bytes mean; this
- * file keeps the order and words the detail.
+ * At most one network operation (a lookup or a request) runs per probe.
+ * The network work is in dns.c (c-ares) and fetch.c (a request with its
+ * redirects, on xfer.c's libcurl transfers); verdict.c says which code a
+ * request's end or a firmware file's bytes mean; this file keeps the
+ * order and words the detail.
  *
  * Ownership: the engine owns its probes (a list, for cleanup); a probe
- * owns its copy of the target, its lookup or transfer in flight and the
- * parsed DirFile.  A probe is freed only from the loop (a timer, or the
- * done callback of a lookup or transfer, which do not run inside c-ares
- * or libcurl).
+ * owns its copy of the target, its lookup or request in flight, the URL
+ * of a missing DirFile and the parsed DirFile.  A probe is freed only
+ * from the loop (a timer, or the done callback of a lookup or request,
+ * which do not run inside c-ares or libcurl).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -40,6 +41,7 @@
 
 #include "dirfile.h"
 #include "dns.h"
+#include "fetch.h"
 #include "probe.h"
 #include "util.h"
 #include "verdict.h"
@@ -56,8 +58,10 @@
 #define SIZE_WARN_PERCENT	90
 /* TFTP servers that cut longer file names exist (the m3 wiki warns). */
 #define TFTP_PATH_WARN		32
-/* Bytes of a wrong firmware file quoted in the detail. */
+/* Bytes of a text firmware file quoted in the detail. */
 #define EXCERPT_BYTES		24
+/* The mark of a detail, note or warning cut to its buffer. */
+#define CUT_MARK		"..."
 
 _Static_assert(PROBE_FILE_NAME_MAX >= DIRFILE_MAX_FIELD,
     "a file name from the DirFile must fit into a URL");
@@ -84,8 +88,10 @@ struct probe {
 	struct loop_timer	 hard_timer;	/* whole-probe deadline */
 
 	struct dns_lookup	*dns;		/* in flight, or NULL */
-	struct xfer		*x;		/* in flight, or NULL */
-	enum fetch_kind		 fetching;	/* what x fetches */
+	struct fetch		*f;		/* in flight, or NULL */
+	enum fetch_kind		 fetching;	/* what f fetches */
+	char			 range[32];	/* f's Range, "0-1023" */
+	char			*missing_url;	/* the DirFile's 404 */
 	struct dirfile		 df;
 	const struct dirfile_version *ver;
 	int			 fw_index;	/* 0: Gw file, 1: Pp file */
@@ -98,11 +104,11 @@ static void	step_config(void *);
 static void	step_dns(struct probe *);
 static void	dns_done(int, const char *, const char *, void *);
 static void	step_dirfile(struct probe *);
-static void	dirfile_done(struct probe *, const struct xfer_result *);
-static void	dirfile_alt_done(struct probe *, const struct xfer_result *);
+static void	dirfile_done(struct probe *, const struct fetch_result *);
+static void	dirfile_alt_done(struct probe *, const struct fetch_result *);
 static void	step_version(struct probe *);
 static void	step_firmware(struct probe *);
-static void	firmware_done(struct probe *, const struct xfer_result *);
+static void	firmware_done(struct probe *, const struct fetch_result *);
 static void	probe_finish(struct probe *, int code, const char *fmt, ...)
 		    __printflike_(3, 4);
 static void	probe_cannot_run(struct probe *, int err, const char *what);
@@ -110,8 +116,8 @@ static void	hard_timeout(void *);
 
 /* Requests, and the details of failures. */
 static int	fetch(struct probe *, enum fetch_kind, const char *file);
-static void	fail_transfer(struct probe *, enum outcome,
-		    const struct xfer_result *, enum fetch_kind, const char *);
+static void	fail_request(struct probe *, enum outcome,
+		    const struct fetch_result *, enum fetch_kind, const char *);
 static void	dirfile_missing(struct probe *, const char *alt_found);
 static int	firmware_verdict(struct probe *, const struct xfer_result *,
 		    const char *, const struct fw_facts *);
@@ -124,6 +130,7 @@ static void	step_ok(struct probe *, enum probe_step, const char *fmt, ...)
 		    __printflike_(3, 4);
 static void	step_skip(struct probe *, enum probe_step, const char *why);
 static void	warn(struct probe *, const char *fmt, ...) __printflike_(2, 3);
+static void	mark_cut(char *buf, size_t size);
 
 /* ------------------------------------------------------------------------
  * The start.
@@ -154,7 +161,8 @@ probe_start(struct engine *e, const struct target *t, probe_done_cb cb,
 	p->r.step = STEP_NONE;
 	/* The version asked for, until the DirFile names the one probed. */
 	strlcpy(p->r.version, t->version, sizeof(p->r.version));
-	target_url(t, p->r.url, sizeof(p->r.url));
+	if (target_url(t, p->r.url, sizeof(p->r.url)) == -1)
+		mark_cut(p->r.url, sizeof(p->r.url));
 	p->started = now_us();
 	p->next = e->probes;
 	if (e->probes != NULL)
@@ -253,9 +261,10 @@ step_dirfile(struct probe *p)
 		probe_cannot_run(p, ENOMEM, "the DirFile request");
 }
 
-/* The connect step, measured on the DirFile request's own connection. */
+/* The connect step, measured on the DirFile request's own connection
+ * (its first transfer: a redirect's connection is the dirfile step's). */
 static void
-record_connect(struct probe *p, const struct xfer_result *x)
+record_connect(struct probe *p, const struct fetch_result *f)
 {
 	struct step_report *sr = &p->r.steps[STEP_CONNECT];
 
@@ -263,9 +272,9 @@ record_connect(struct probe *p, const struct xfer_result *x)
 		step_skip(p, STEP_CONNECT, "TFTP is connectionless");
 		return;
 	}
-	sr->ms = (p->t.proto == PROTO_HTTPS && x->appconnect_ms > 0) ?
-	    x->appconnect_ms : x->connect_ms;
-	if (!verdict_connected(x))
+	sr->ms = (p->t.proto == PROTO_HTTPS && f->first_appconnect_ms > 0) ?
+	    f->first_appconnect_ms : f->first_connect_ms;
+	if (!f->first_connected)
 		return;		/* the failure is the connect step's */
 	step_ok(p, STEP_CONNECT, "%s port %u%s", p->r.address,
 	    target_port(&p->t), p->t.proto == PROTO_HTTPS ? " (TLS)" : "");
@@ -285,19 +294,21 @@ other_spelling(const char *name)
 }
 
 static void
-dirfile_done(struct probe *p, const struct xfer_result *x)
+dirfile_done(struct probe *p, const struct fetch_result *f)
 {
+	const struct xfer_result *x = f->x;
 	char err[PROBE_DETAIL_MAX - 64];
 	enum outcome o;
 	const char *alt;
 
-	if (p->t.proto != PROTO_TFTP)
+	if (p->t.proto != PROTO_TFTP && x != NULL)
 		p->r.http_status = x->status;
-	record_connect(p, x);
-	p->r.steps[STEP_DIRFILE].ms = x->total_ms -
+	record_connect(p, f);
+	p->r.steps[STEP_DIRFILE].ms = f->total_ms -
 	    p->r.steps[STEP_CONNECT].ms;
-	o = verdict_transfer(x, p->t.proto == PROTO_TFTP, 1);
+	o = verdict_fetch(f, p->t.proto == PROTO_TFTP);
 	if (o == OUT_NOT_FOUND) {
+		p->missing_url = strdup(f->url);
 		if ((alt = other_spelling(p->t.dirfile)) != NULL &&
 		    fetch(p, FETCH_DIRFILE_ALT, alt) == 0)
 			return;
@@ -305,7 +316,7 @@ dirfile_done(struct probe *p, const struct xfer_result *x)
 		return;
 	}
 	if (o != OUT_BODY) {
-		fail_transfer(p, o, x, FETCH_DIRFILE, p->t.dirfile);
+		fail_request(p, o, f, FETCH_DIRFILE, p->t.dirfile);
 		return;
 	}
 	/* Basic alone asked for: later requests send it at once. */
@@ -329,10 +340,9 @@ dirfile_done(struct probe *p, const struct xfer_result *x)
 
 /* Any failure of the extra request only means "not there". */
 static void
-dirfile_alt_done(struct probe *p, const struct xfer_result *x)
+dirfile_alt_done(struct probe *p, const struct fetch_result *f)
 {
-	int found = x->rc == CURLE_OK && (p->t.proto == PROTO_TFTP ||
-	    (x->status >= 200 && x->status < 300));
+	int found = verdict_fetch(f, p->t.proto == PROTO_TFTP) == OUT_BODY;
 
 	dirfile_missing(p, found ? other_spelling(p->t.dirfile) : NULL);
 }
@@ -392,20 +402,21 @@ step_firmware(struct probe *p)
 }
 
 static void
-firmware_done(struct probe *p, const struct xfer_result *x)
+firmware_done(struct probe *p, const struct fetch_result *fr)
 {
 	const struct dirfile_version *v = p->ver;
 	const char *file = p->fw_index == 0 ? v->gw_file : v->pp_file;
+	const struct xfer_result *x = fr->x;
 	struct fw_facts f;
 	enum outcome o;
 
-	if (p->t.proto != PROTO_TFTP)
+	if (p->t.proto != PROTO_TFTP && x != NULL)
 		p->r.http_status = x->status;
-	p->fw_ms += x->total_ms;
+	p->fw_ms += fr->total_ms;
 	p->r.steps[STEP_FIRMWARE].ms = p->fw_ms;
-	o = verdict_transfer(x, p->t.proto == PROTO_TFTP, 0);
+	o = verdict_fetch(fr, p->t.proto == PROTO_TFTP);
 	if (o != OUT_BODY) {
-		fail_transfer(p, o, x, FETCH_FIRMWARE, file);
+		fail_request(p, o, fr, FETCH_FIRMWARE, file);
 		return;
 	}
 	memset(&f, 0, sizeof(f));
@@ -415,7 +426,6 @@ firmware_done(struct probe *p, const struct xfer_result *x)
 	f.has_declared = p->fw_index == 0 ? v->has_gw_size : v->has_pp_size;
 	f.head = x->body;
 	f.headlen = x->len;
-	f.text_type = x->text_type;
 	if (f.size > p->r.firmware_size)
 		p->r.firmware_size = f.size;
 	if (firmware_verdict(p, x, file, &f) != 0)
@@ -455,6 +465,10 @@ firmware_verdict(struct probe *p, const struct xfer_result *x,
 			warn(p, "%s is within %d%% of the size limit (%" PRIu64
 			    " of %" PRIu64 " bytes)", file,
 			    100 - SIZE_WARN_PERCENT, f->size, f->max_size);
+		if (verdict_type_is_text(x->content_type))
+			warn(p, "%s is served as %s, yet its bytes are an "
+			    "image (the device reads the bytes)", file,
+			    x->content_type);
 		return 0;
 	case FW_TOO_BIG:
 		probe_finish(p, code, "%s is %" PRIu64 " bytes, more than the "
@@ -469,9 +483,12 @@ firmware_verdict(struct probe *p, const struct xfer_result *x,
 		probe_finish(p, code, "%s is empty", x->url);
 		break;
 	case FW_TEXT:
+		/* Text by its bytes (verdict_looks_like_text), so the quote
+		 * holds no binary; printable_result() keeps it ASCII. */
 		excerpt(f->head, f->headlen, head, sizeof(head));
 		probe_finish(p, code, "%s is text or HTML, not a firmware image "
-		    "(it starts \"%s\")", x->url, head);
+		    "(it starts \"%s\"%s%s)", x->url, head, x->content_type[0] ?
+		    ", served as " : "", x->content_type);
 		break;
 	case FW_SIZE_MISMATCH:
 		probe_finish(p, code, "%s is %" PRIu64 " bytes, the DirFile "
@@ -481,14 +498,26 @@ firmware_verdict(struct probe *p, const struct xfer_result *x,
 	return -1;
 }
 
+/* " (after 2 redirects)", or "" for a request that went where it was
+ * sent. */
+static const char *
+after_redirects(const struct fetch_result *f, char *buf, size_t len)
+{
+	if (f->redirects == 0)
+		return "";
+	snprintf(buf, len, " (after %d redirect%s)", f->redirects,
+	    f->redirects == 1 ? "" : "s");
+	return buf;
+}
+
 static void
 dirfile_missing(struct probe *p, const char *alt_found)
 {
-	char url[PROBE_URL_MAX];
 	const char *how = p->t.proto == PROTO_TFTP ? "TFTP file not found" :
 	    "HTTP 404";
+	const char *url = p->missing_url != NULL ? p->missing_url :
+	    p->t.dirfile;
 
-	target_file_url(&p->t, p->r.address, p->t.dirfile, url, sizeof(url));
 	if (alt_found != NULL)
 		probe_finish(p, M3_FILE_NOT_FOUND, "%s for %s; %s exists: the "
 		    "device asks for %s, on a case-sensitive server rename it",
@@ -497,15 +526,149 @@ dirfile_missing(struct probe *p, const char *alt_found)
 		probe_finish(p, M3_FILE_NOT_FOUND, "%s for %s", how, url);
 }
 
-/* Finish the probe with the code of a transfer's outcome (not OUT_BODY). */
+/* A 401: what happened, not only that it did (verdict_auth()). */
 static void
-fail_transfer(struct probe *p, enum outcome o, const struct xfer_result *x,
+fail_auth(struct probe *p, const struct fetch_result *f, int code)
+{
+	const struct xfer_result *x = f->x;
+
+	switch (verdict_auth(x->challenges, f->creds)) {
+	case AUTH_NO_CHALLENGE:
+		probe_finish(p, code, "HTTP 401 for %s without a "
+		    "WWW-Authenticate header: the server names no way to log "
+		    "in", x->url);
+		return;
+	case AUTH_NO_USABLE_SCHEME:
+		probe_finish(p, code, "HTTP 401 for %s: the server offers %s; "
+		    "the device can do only Basic and Digest", x->url,
+		    x->challenges);
+		return;
+	case AUTH_NO_CREDENTIALS:
+		probe_finish(p, code, "HTTP 401 for %s: the server asks for %s "
+		    "(no credentials configured)", x->url, x->challenges);
+		return;
+	case AUTH_WITHHELD:
+		probe_finish(p, code, "HTTP 401 for %s: the credentials are "
+		    "sent only to %s, not to %s a redirect named", x->url,
+		    p->t.host, f->host);
+		return;
+	case AUTH_REFUSED:
+		break;
+	}
+	probe_finish(p, code, "HTTP 401 for %s: the credentials were refused "
+	    "(the server asks for %s)", x->url, x->challenges);
+}
+
+/* A TFTP ERROR's number, as far as libcurl tells it (README, "TFTP
+ * errors"); all but 1 (file not found) end here. */
+static const char *
+tftp_error_name(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_TFTP_PERM:
+		return "2 (access violation)";
+	case CURLE_REMOTE_DISK_FULL:
+		return "3 (disk full)";
+	case CURLE_TFTP_ILLEGAL:
+		return "0 or 4 (not defined, or illegal operation)";
+	case CURLE_TFTP_UNKNOWNID:
+		return "5 (unknown transfer ID)";
+	case CURLE_REMOTE_FILE_EXISTS:
+		return "6 (file exists)";
+	case CURLE_TFTP_NOSUCHUSER:
+		return "7 (no such user)";
+	default:
+		return "8 or above (options refused, or unknown)";
+	}
+}
+
+static void
+fail_tftp(struct probe *p, const struct fetch_result *f, int code)
+{
+	const struct xfer_result *x = f->x;
+
+	if (x->tftp_message[0] != '\0')
+		probe_finish(p, code, "TFTP error %s for %s: \"%s\"",
+		    tftp_error_name(x->rc), x->url, x->tftp_message);
+	else
+		probe_finish(p, code, "TFTP error %s for %s",
+		    tftp_error_name(x->rc), x->url);
+}
+
+static void
+fail_redirect(struct probe *p, enum outcome o, const struct fetch_result *f,
+    int code)
+{
+	switch (o) {
+	case OUT_REDIRECTS:
+		probe_finish(p, code, "more than %d redirects from %s (a "
+		    "redirect loop?)", FETCH_MAX_REDIRECTS, f->first_url);
+		return;
+	case OUT_REDIRECT_SCHEME:
+		probe_finish(p, code, "%s redirects to %s: the device follows "
+		    "redirects to http:// and https:// only", f->url,
+		    f->location);
+		return;
+	case OUT_REDIRECT_UNUSABLE:
+		probe_finish(p, code, "the redirect to %s: %s is %s, %s",
+		    f->url, f->host, f->address, f->why);
+		return;
+	default:
+		probe_finish(p, code, "lookup of %s for the redirect to %s "
+		    "failed: %s", f->host, f->url,
+		    f->dns_status == FETCH_DNS_UNUSABLE ? "cannot use the DNS "
+		    "servers" : f->tried[0] != '\0' ? f->tried :
+		    dns_reason(f->dns_status));
+		return;
+	}
+}
+
+/* No connection: refused, TLS, or none within the timeout. */
+static void
+fail_connection(struct probe *p, const struct fetch_result *f, int code)
+{
+	const struct xfer_result *x = f->x;
+	unsigned secs = p->t.timeout_ms / 1000;
+	char via[32];
+
+	if (x->rc != CURLE_OPERATION_TIMEDOUT)
+		probe_finish(p, code, "%s: %s%s", x->url, x->errbuf[0] ?
+		    x->errbuf : curl_easy_strerror(x->rc),
+		    after_redirects(f, via, sizeof(via)));
+	else if (f->redirects == 0)
+		probe_finish(p, code, "no connection to %s within %u s",
+		    p->r.address, secs);
+	else
+		probe_finish(p, code, "no connection to %s for %s within %u "
+		    "s%s", f->address, x->url, secs,
+		    after_redirects(f, via, sizeof(via)));
+}
+
+/* Finish the probe with the code of a request's outcome (not OUT_BODY). */
+static void
+fail_request(struct probe *p, enum outcome o, const struct fetch_result *f,
     enum fetch_kind kind, const char *file)
 {
+	const struct xfer_result *x = f->x;
 	int code = verdict_code(o, kind), tftp = p->t.proto == PROTO_TFTP;
-	unsigned secs = p->t.timeout_ms / 1000;
+	char via[32];
 
 	switch (o) {
+	case OUT_REDIRECTS:
+	case OUT_REDIRECT_SCHEME:
+	case OUT_REDIRECT_LOOKUP:
+	case OUT_REDIRECT_UNUSABLE:
+		fail_redirect(p, o, f, code);
+		return;
+	case OUT_AUTH:
+		fail_auth(p, f, code);
+		return;
+	case OUT_TFTP_ERROR:
+		fail_tftp(p, f, code);
+		return;
+	case OUT_NO_CONNECTION:
+		fail_connection(p, f, code);
+		return;
 	case OUT_TOO_BIG:
 		if (kind != FETCH_FIRMWARE)
 			probe_finish(p, code, "%s is larger than %u KiB: not a "
@@ -522,31 +685,18 @@ fail_transfer(struct probe *p, enum outcome o, const struct xfer_result *x,
 		return;
 	case OUT_TIMEOUT:
 		probe_finish(p, code, "%s not delivered within %u s (%" PRIu64
-		    " bytes received)", x->url, secs, x->received);
+		    " bytes received)%s", x->url, p->t.timeout_ms / 1000,
+		    x->received, after_redirects(f, via, sizeof(via)));
 		return;
 	case OUT_NOT_FOUND:
-		probe_finish(p, code, tftp ? "TFTP file not found: %s" :
-		    "HTTP 404 for %s", x->url);
-		return;
-	case OUT_REDIRECTS:
-		probe_finish(p, code, "more than %d redirects for %s (a "
-		    "redirect loop?)", XFER_MAX_REDIRECTS, x->url);
-		return;
-	case OUT_AUTH:
-		probe_finish(p, code, "HTTP 401 for %s%s", x->url,
-		    p->t.user[0] ? " (the credentials were refused)" :
-		    " (no credentials configured)");
+		probe_finish(p, code, tftp ? "TFTP file not found: %s%s" :
+		    "HTTP 404 for %s%s", x->url,
+		    after_redirects(f, via, sizeof(via)));
 		return;
 	case OUT_HTTP_STATUS:
-		probe_finish(p, code, "HTTP %ld for %s", x->status, x->url);
+		probe_finish(p, code, "HTTP %ld for %s%s", x->status, x->url,
+		    after_redirects(f, via, sizeof(via)));
 		return;
-	case OUT_NO_CONNECTION:
-		if (x->rc == CURLE_OPERATION_TIMEDOUT) {
-			probe_finish(p, code, "no connection to %s within %u s",
-			    p->r.address, secs);
-			return;
-		}
-		break;
 	case OUT_TRANSPORT:
 	case OUT_BODY:
 		break;
@@ -557,8 +707,9 @@ fail_transfer(struct probe *p, enum outcome o, const struct xfer_result *x,
 	}
 	/* libcurl's TFTP code fills the error buffer first with a
 	 * getpeername() notice that hides the real reason. */
-	probe_finish(p, code, "%s: %s", x->url, x->errbuf[0] && !tftp ?
-	    x->errbuf : curl_easy_strerror(x->rc));
+	probe_finish(p, code, "%s: %s%s", x->url, x->errbuf[0] && !tftp ?
+	    x->errbuf : curl_easy_strerror(x->rc),
+	    after_redirects(f, via, sizeof(via)));
 }
 
 /* ------------------------------------------------------------------------
@@ -566,74 +717,72 @@ fail_transfer(struct probe *p, enum outcome o, const struct xfer_result *x,
  */
 
 static void
-on_fetched(const struct xfer_result *x, void *arg)
+on_fetched(const struct fetch_result *f, void *arg)
 {
 	struct probe *p = arg;
 
-	p->x = NULL;		/* freed by xfer.c when we return */
+	p->f = NULL;		/* freed by fetch.c when we return */
+	if (f->end == FETCH_CANNOT_RUN) {
+		probe_cannot_run(p, f->local_errno, f->url);
+		return;
+	}
 	switch (p->fetching) {
 	case FETCH_DIRFILE:
-		dirfile_done(p, x);
+		dirfile_done(p, f);
 		break;
 	case FETCH_DIRFILE_ALT:
-		dirfile_alt_done(p, x);
+		dirfile_alt_done(p, f);
 		break;
 	case FETCH_FIRMWARE:
-		firmware_done(p, x);
+		firmware_done(p, f);
 		break;
 	}
 }
 
 /*
  * Our lookup decides where to connect: HTTP keeps the host name in the
- * URL (Host header, TLS name) and is pinned to the resolved address;
- * libcurl's resolver is not asked (a redirect to another name still is).
+ * URL (Host header, TLS name) and fetch.c pins it to the resolved
+ * address, and every redirect's host to the address of its own lookup;
+ * libcurl's resolver is never asked.
  */
-static void
-pin(const struct probe *p, char *buf, size_t len)
-{
-	unsigned port = target_port(&p->t);
-
-	snprintf(buf, len, strchr(p->r.address, ':') ? "%s:%u:[%s]:%u" :
-	    "%s:%u:%s:%u", p->t.host, port, p->r.address, port);
-}
-
 static int
 fetch(struct probe *p, enum fetch_kind kind, const char *file)
 {
 	const struct target *t = &p->t;
-	char url[PROBE_URL_MAX], to[TARGET_HOST_MAX + 96], range[32];
-	struct xfer_request rq;
+	char url[PROBE_URL_MAX];
+	struct fetch_request fr;
+	struct xfer_request *rq = &fr.rq;
 	int firmware = kind == FETCH_FIRMWARE;
 
-	memset(&rq, 0, sizeof(rq));
-	target_file_url(t, p->r.address, file, url, sizeof(url));
-	rq.url = url;
-	rq.tftp = t->proto == PROTO_TFTP;
-	rq.timeout_ms = t->timeout_ms;
-	if (!rq.tftp && strcmp(t->host, p->r.address) != 0) {
-		pin(p, to, sizeof(to));
-		rq.pin = to;
-	}
+	memset(&fr, 0, sizeof(fr));
+	if (target_file_url(t, p->r.address, file, url, sizeof(url)) == -1)
+		return -1;
+	rq->url = url;
+	rq->tftp = t->proto == PROTO_TFTP;
+	rq->timeout_ms = t->timeout_ms;
+	fr.host = t->host;
+	fr.address = p->r.address;
+	fr.dns_servers = t->dns_servers;
+	fr.allow_loopback = t->allow_loopback;
 	if (t->user[0] != '\0') {
-		rq.user = t->user;
-		rq.password = t->password;
-		rq.auth = p->auth ? p->auth :
+		rq->user = t->user;
+		rq->password = t->password;
+		rq->auth = p->auth ? p->auth :
 		    (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST);
 	}
 	/* The device connects afresh for each update attempt. */
-	rq.fresh_connect = kind == FETCH_DIRFILE;
-	if (firmware && !rq.tftp && !t->full_download) {
-		snprintf(range, sizeof(range), "0-%d", FW_SNIFF_BYTES - 1);
-		rq.range = range;
+	rq->fresh_connect = kind == FETCH_DIRFILE;
+	if (firmware && !rq->tftp && !t->full_download) {
+		snprintf(p->range, sizeof(p->range), "0-%d", FW_SNIFF_BYTES - 1);
+		rq->range = p->range;
 	}
-	rq.insecure = t->insecure;
-	rq.limit = firmware ? t->max_size : DIRFILE_MAX_BODY;
-	rq.keep = firmware ? FW_SNIFF_BYTES : DIRFILE_MAX_BODY;
-	rq.stop_when_kept = firmware && !t->full_download;
+	rq->insecure = t->insecure;
+	rq->limit = firmware ? t->max_size : DIRFILE_MAX_BODY;
+	rq->keep = firmware ? FW_SNIFF_BYTES : DIRFILE_MAX_BODY;
+	rq->stop_when_kept = firmware && !t->full_download;
 	p->fetching = kind;
-	p->x = xfer_start(p->e->xe, &rq, on_fetched, p);
-	return p->x == NULL ? -1 : 0;
+	p->f = fetch_start(p->e->loop, p->e->xe, &fr, on_fetched, p);
+	return p->f == NULL ? -1 : 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -663,6 +812,33 @@ step_begin(struct probe *p, enum probe_step s)
 	p->step_started = now_us();
 }
 
+/* A text cut to its buffer ends in CUT_MARK, so a reader sees the cut
+ * (the JSON, the MIB's 255 characters, the trace). */
+static void
+mark_cut(char *buf, size_t size)
+{
+	size_t m = sizeof(CUT_MARK) - 1;
+
+	if (size > m)
+		memcpy(buf + size - 1 - m, CUT_MARK, m);
+}
+
+static void __attribute__((format(printf, 3, 0)))
+vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+
+	if (n >= 0 && (size_t)n >= size)
+		mark_cut(buf, size);
+}
+
+static void
+copy_marked(char *dst, size_t size, const char *src)
+{
+	if (strlcpy(dst, src, size) >= size)
+		mark_cut(dst, size);
+}
+
 static void
 step_ok(struct probe *p, enum probe_step s, const char *fmt, ...)
 {
@@ -671,7 +847,7 @@ step_ok(struct probe *p, enum probe_step s, const char *fmt, ...)
 
 	sr->state = STEP_OK;
 	va_start(ap, fmt);
-	vsnprintf(sr->note, sizeof(sr->note), fmt, ap);
+	vformat(sr->note, sizeof(sr->note), fmt, ap);
 	va_end(ap);
 }
 
@@ -690,7 +866,7 @@ warn(struct probe *p, const char *fmt, ...)
 	if (p->r.nwarnings >= PROBE_MAX_WARNINGS)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(p->r.warnings[p->r.nwarnings++], PROBE_NOTE_MAX, fmt, ap);
+	vformat(p->r.warnings[p->r.nwarnings++], PROBE_NOTE_MAX, fmt, ap);
 	va_end(ap);
 }
 
@@ -724,8 +900,9 @@ probe_free(struct probe *p)
 {
 	struct engine *e = p->e;
 
-	xfer_cancel(p->x);
+	fetch_cancel(p->f);
 	dns_lookup_cancel(p->dns);
+	free(p->missing_url);
 	loop_timer_fini(e->loop, &p->begin);
 	loop_timer_fini(e->loop, &p->hard_timer);
 	dirfile_free(&p->df);
@@ -754,7 +931,7 @@ probe_finish(struct probe *p, int code, const char *fmt, ...)
 	p->r.code = code;
 	p->r.step = code == M3_NO_PROBLEMS ? STEP_NONE : p->cur;
 	va_start(ap, fmt);
-	vsnprintf(p->r.detail, sizeof(p->r.detail), fmt, ap);
+	vformat(p->r.detail, sizeof(p->r.detail), fmt, ap);
 	va_end(ap);
 	if (code != M3_NO_PROBLEMS) {
 		sr = &p->r.steps[p->cur];
@@ -762,7 +939,7 @@ probe_finish(struct probe *p, int code, const char *fmt, ...)
 		if (sr->ms == 0 && p->cur != STEP_CONFIG &&
 		    p->cur != STEP_VERSION)
 			sr->ms = elapsed(p->step_started);
-		strlcpy(sr->note, p->r.detail, sizeof(sr->note));
+		copy_marked(sr->note, sizeof(sr->note), p->r.detail);
 	}
 	p->r.total_ms = elapsed(p->started);
 	printable_result(&p->r);

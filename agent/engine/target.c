@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
+#include "dirfile.h"
 #include "provfile.h"
 #include "secret.h"
 #include "target.h"
@@ -107,6 +110,8 @@ set_hostport(struct target *t, const char *s, size_t len, char *err,
 		if (inet_pton(AF_INET6, t->host, &a6) != 1)
 			return errorf(err, errlen, "malformed IPv6 address "
 			    "\"%s\"", t->host);
+		/* Its canonical form, as libcurl's URLs write it. */
+		inet_ntop(AF_INET6, &a6, t->host, sizeof(t->host));
 		colon = rb + 1 < end ? rb + 1 : NULL;
 		if (colon != NULL && *colon != ':')
 			return errorf(err, errlen, "junk after IPv6 address");
@@ -128,7 +133,56 @@ set_hostport(struct target *t, const char *s, size_t len, char *err,
 	return 0;
 }
 
-/* A folder: begins and ends with '/', no query, no control characters. */
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The folder of a URL, decoded: "%20" is a blank of the folder's name.
+ * A '?', '#' or blank as such would end the path (or make it no URL):
+ * the folder name spells them %3F, %23 and %20.
+ */
+static int
+decode_url_path(const char *p, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	size_t n = 0;
+
+	for (; *p != '\0'; p++) {
+		char c = *p;
+
+		if (c == '?' || c == '#' || c == ' ')
+			return errorf(err, errlen, "a '%c' in the URL's path: a "
+			    "folder name spells it %s", c, c == '?' ? "%3F" :
+			    c == '#' ? "%23" : "%20");
+		if (c == '%') {
+			if (hex_value(p[1]) < 0 || hex_value(p[2]) < 0)
+				return errorf(err, errlen, "malformed %%-escape "
+				    "in the URL's path");
+			c = (char)(hex_value(p[1]) * 16 + hex_value(p[2]));
+			p += 2;
+		}
+		if ((unsigned char)c < 0x20 || c == 0x7f)
+			return errorf(err, errlen, "path: a control character "
+			    "the device cannot request");
+		if (n + 1 >= outlen)
+			return errorf(err, errlen, "path too long");
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* A folder (its name as the server knows it): begins and ends with '/',
+ * no control characters. */
 static int
 set_path(struct target *t, const char *p, char *err, size_t errlen)
 {
@@ -136,10 +190,9 @@ set_path(struct target *t, const char *p, char *err, size_t errlen)
 	const char *c;
 
 	for (c = p; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '?' ||
-		    *c == '#' || *c == ' ')
-			return errorf(err, errlen, "path \"%s\": characters the "
-			    "device cannot request", p);
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return errorf(err, errlen, "path: a control character "
+			    "the device cannot request");
 	if (n + 3 > sizeof(t->path))
 		return errorf(err, errlen, "path too long");
 	snprintf(t->path, sizeof(t->path), "%s%s%s", p[0] == '/' ? "" : "/",
@@ -160,6 +213,7 @@ target_set_url(struct target *t, const char *url, char *err, size_t errlen)
 		{ "https://", PROTO_HTTPS },
 		{ "tftp://", PROTO_TFTP },
 	};
+	char path[TARGET_PATH_MAX];
 	const char *auth = NULL, *slash;
 	size_t i, alen;
 
@@ -181,9 +235,11 @@ target_set_url(struct target *t, const char *url, char *err, size_t errlen)
 		return errorf(err, errlen, "credentials in the URL are refused "
 		    "(they would show in process lists): use a user and a "
 		    "password file");
-	if (set_hostport(t, auth, alen, err, errlen) == -1)
+	if (set_hostport(t, auth, alen, err, errlen) == -1 ||
+	    decode_url_path(slash ? slash : "/", path, sizeof(path), err,
+	    errlen) == -1)
 		return -1;
-	return set_path(t, slash ? slash : "/", err, errlen);
+	return set_path(t, path, err, errlen);
 }
 
 int
@@ -363,6 +419,21 @@ set_bool(const char *v, int *out)
 	return 0;
 }
 
+/* The DirFile's name follows the DirFile's own rule for file names. */
+static int
+set_dirfile(struct target *t, const char *v, char *err, size_t errlen)
+{
+	const char *why = dirfile_file_name_problem(v, strlen(v));
+
+	if (why != NULL)
+		return errorf(err, errlen, "dirFile: the file name%s", why);
+	if (strlen(v) >= sizeof(t->dirfile))
+		return errorf(err, errlen, "dirFile: longer than %zu bytes",
+		    sizeof(t->dirfile) - 1);
+	strlcpy(t->dirfile, v, sizeof(t->dirfile));
+	return 0;
+}
+
 int
 target_set_option(struct target *t, const char *key, const char *value,
     char *err, size_t errlen)
@@ -405,14 +476,8 @@ target_set_option(struct target *t, const char *key, const char *value,
 			    "optional K, M or G expected", value);
 		return 0;
 	}
-	if (strcmp(key, "dirFile") == 0) {
-		if (value[0] == '\0' || strlen(value) >= sizeof(t->dirfile) ||
-		    strchr(value, '/') != NULL)
-			return errorf(err, errlen, "dirFile \"%s\": a file name "
-			    "expected", value);
-		strlcpy(t->dirfile, value, sizeof(t->dirfile));
-		return 0;
-	}
+	if (strcmp(key, "dirFile") == 0)
+		return set_dirfile(t, value, err, errlen);
 	if (strcmp(key, "fullDownload") == 0) {
 		if (set_bool(value, &t->full_download) == -1)
 			return errorf(err, errlen, "fullDownload: yes or no");
@@ -453,24 +518,70 @@ scheme(const struct target *t)
 	    t->proto == PROTO_TFTP ? "tftp" : "http";
 }
 
-static void
-hostport(const char *host, unsigned port, char *buf, size_t len)
+/*
+ * A URL from its parts, with libcurl's URL API: the path (raw bytes, as
+ * the server names the folder and file) is percent-encoded, so '#', '?',
+ * '%', blanks and bytes >= 0x80 request exactly the named file (libcurl
+ * decodes a TFTP path into the file name it sends).  port 0: none.
+ * Returns 0, or -1 (nothing fits, or no memory) with buf "" or cut.
+ */
+static int
+build_url(const char *scheme, const char *host, unsigned port,
+    const char *path, char *buf, size_t len)
 {
-	int v6 = strchr(host, ':') != NULL;
+	CURLU *u = curl_url();
+	char hp[TARGET_HOST_MAX + 4], num[16], *s = NULL;
+	int rc = -1;
 
-	if (port)
-		snprintf(buf, len, v6 ? "[%s]:%u" : "%s:%u", host, port);
-	else
-		snprintf(buf, len, v6 ? "[%s]" : "%s", host);
+	snprintf(hp, sizeof(hp), strchr(host, ':') ? "[%s]" : "%s", host);
+	snprintf(num, sizeof(num), "%u", port);
+	if (u != NULL &&
+	    curl_url_set(u, CURLUPART_SCHEME, scheme, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_HOST, hp, 0) == CURLUE_OK &&
+	    (port == 0 || curl_url_set(u, CURLUPART_PORT, num, 0) ==
+	    CURLUE_OK) &&
+	    curl_url_set(u, CURLUPART_PATH, path, CURLU_URLENCODE) ==
+	    CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
+		rc = strlcpy(buf, s, len) < len ? 0 : -1;
+	else if (len > 0)
+		buf[0] = '\0';
+	curl_free(s);
+	curl_url_cleanup(u);
+	return rc;
 }
 
-void
+/* A URL without a host (code 6), which libcurl refuses to build: only
+ * its path is libcurl's. */
+static int
+hostless_url(const char *scheme, unsigned port, const char *path, char *buf,
+    size_t len)
+{
+	CURLU *u = curl_url();
+	char num[16] = "", *s = NULL;
+	int rc = -1;
+
+	if (port != 0)
+		snprintf(num, sizeof(num), ":%u", port);
+	if (u != NULL &&
+	    curl_url_set(u, CURLUPART_PATH, path, CURLU_URLENCODE) ==
+	    CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &s, 0) == CURLUE_OK)
+		rc = (size_t)snprintf(buf, len, "%s://%s%s", scheme, num, s) <
+		    len ? 0 : -1;
+	else if (len > 0)
+		buf[0] = '\0';
+	curl_free(s);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+int
 target_url(const struct target *t, char *buf, size_t len)
 {
-	char hp[TARGET_HOST_MAX + 16];
-
-	hostport(t->host, t->port, hp, sizeof(hp));
-	snprintf(buf, len, "%s://%s%s", scheme(t), hp, t->path);
+	if (t->host[0] == '\0')
+		return hostless_url(scheme(t), t->port, t->path, buf, len);
+	return build_url(scheme(t), t->host, t->port, t->path, buf, len);
 }
 
 /*
@@ -479,19 +590,21 @@ target_url(const struct target *t, char *buf, size_t len)
  * so its URL carries the address.  libcurl drops the first '/' of a TFTP
  * URL path, so the folder's own leading slash needs a second one.
  */
-void
+int
 target_file_url(const struct target *t, const char *addr, const char *file,
     char *buf, size_t len)
 {
-	char hp[TARGET_HOST_MAX + 16];
+	char path[TARGET_PATH_MAX + TARGET_FILE_NAME_MAX + 2];
 
-	if (t->proto == PROTO_TFTP) {
-		hostport(addr, target_port(t), hp, sizeof(hp));
-		snprintf(buf, len, "tftp://%s/%s%s", hp, t->path, file);
-	} else {
-		hostport(t->host, t->port, hp, sizeof(hp));
-		snprintf(buf, len, "%s://%s%s%s", scheme(t), hp, t->path, file);
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s",
+	    t->proto == PROTO_TFTP ? "/" : "", t->path, file) >= sizeof(path)) {
+		if (len > 0)
+			buf[0] = '\0';
+		return -1;
 	}
+	if (t->proto == PROTO_TFTP)
+		return build_url("tftp", addr, target_port(t), path, buf, len);
+	return build_url(scheme(t), t->host, t->port, path, buf, len);
 }
 
 const struct target_option target_options[] = {

@@ -1,11 +1,15 @@
 /*
  * verdict.c - the mapping from how a transfer ended to the device's code
  * (DESIGN.md section 1), one decision a function:
+ *   verdict_fetch(): how the redirects ended, else verdict_transfer();
  *   verdict_transfer(): libcurl's result, then the HTTP status;
+ *   verdict_auth(): why a 401 ended the request (for the detail);
  *   verdict_firmware(): a firmware file's size and first bytes.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <string.h>
+#include <strings.h>
 
 #include "codes.h"
 #include "verdict.h"
@@ -26,9 +30,31 @@ is_connect_error(CURLcode rc)
 	}
 }
 
+/*
+ * TFTP ERROR packets as libcurl reports them (tftp.c): 1 is "file not
+ * found" (3); every other error is the server refusing the file, as an
+ * HTTP 403 is (2).
+ */
+static int
+is_tftp_error(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_TFTP_PERM:		/* 2 access violation */
+	case CURLE_REMOTE_DISK_FULL:	/* 3 */
+	case CURLE_TFTP_ILLEGAL:	/* 0 not defined, 4 illegal operation */
+	case CURLE_TFTP_UNKNOWNID:	/* 5 */
+	case CURLE_REMOTE_FILE_EXISTS:	/* 6 */
+	case CURLE_TFTP_NOSUCHUSER:	/* 7 */
+	case CURLE_ABORTED_BY_CALLBACK:	/* 8 and above (options refused) */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* libcurl's result code, and what we stopped ourselves. */
 static enum outcome
-transport_outcome(const struct xfer_result *r, int tftp, int opens_connection)
+transport_outcome(const struct xfer_result *r, int tftp)
 {
 	CURLcode rc = r->rc;
 
@@ -42,11 +68,9 @@ transport_outcome(const struct xfer_result *r, int tftp, int opens_connection)
 	case CURLE_OK:
 		return OUT_BODY;
 	case CURLE_OPERATION_TIMEDOUT:
-		/* Only the DirFile request opens the connection under test;
-		 * later requests may reuse it and show no connect time. */
-		if (opens_connection && !tftp && r->connect_ms == 0)
-			return OUT_NO_CONNECTION;
-		return OUT_TIMEOUT;
+		/* Before a connection was there (TLS included), the server
+		 * was not reachable; after, the file was not delivered. */
+		return !tftp && !r->connected ? OUT_NO_CONNECTION : OUT_TIMEOUT;
 	case CURLE_FILESIZE_EXCEEDED:
 		return OUT_TOO_BIG;
 	case CURLE_TFTP_NOTFOUND:
@@ -54,7 +78,9 @@ transport_outcome(const struct xfer_result *r, int tftp, int opens_connection)
 	case CURLE_TOO_MANY_REDIRECTS:
 		return OUT_REDIRECTS;
 	default:
-		if (is_connect_error(rc) && opens_connection && !tftp)
+		if (tftp && is_tftp_error(rc))
+			return OUT_TFTP_ERROR;
+		if (!tftp && is_connect_error(rc))
 			return OUT_NO_CONNECTION;
 		return OUT_TRANSPORT;
 	}
@@ -76,21 +102,69 @@ status_outcome(const struct xfer_result *r)
 }
 
 enum outcome
-verdict_transfer(const struct xfer_result *r, int tftp, int opens_connection)
+verdict_transfer(const struct xfer_result *r, int tftp)
 {
-	enum outcome o = transport_outcome(r, tftp, opens_connection);
+	enum outcome o = transport_outcome(r, tftp);
 
 	if (o != OUT_BODY || tftp)
 		return o;
 	return status_outcome(r);
 }
 
-int
-verdict_connected(const struct xfer_result *r)
+enum outcome
+verdict_fetch(const struct fetch_result *f, int tftp)
 {
-	if (r->connect_ms == 0)
-		return 0;
-	return !is_connect_error(r->rc) || r->rc == CURLE_COULDNT_RESOLVE_HOST;
+	switch (f->end) {
+	case FETCH_TOO_MANY_REDIRECTS:
+		return OUT_REDIRECTS;
+	case FETCH_REDIRECT_SCHEME:
+		return OUT_REDIRECT_SCHEME;
+	case FETCH_REDIRECT_LOOKUP:
+		return OUT_REDIRECT_LOOKUP;
+	case FETCH_REDIRECT_UNUSABLE:
+		return OUT_REDIRECT_UNUSABLE;
+	case FETCH_CANNOT_RUN:		/* the probe's, not the server's */
+		return OUT_TRANSPORT;
+	case FETCH_ENDED:
+		break;
+	}
+	return verdict_transfer(f->x, tftp);
+}
+
+/* The list is "A, B, C" (xfer.c). */
+int
+verdict_offers(const char *challenges, const char *scheme)
+{
+	size_t n = strlen(scheme), len;
+	const char *p = challenges;
+
+	while (*p != '\0') {
+		len = strcspn(p, ",");
+		if (len == n && strncasecmp(p, scheme, n) == 0)
+			return 1;
+		p += len;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+enum auth_case
+verdict_auth(const char *challenges, enum fetch_creds creds)
+{
+	if (challenges[0] == '\0')
+		return AUTH_NO_CHALLENGE;
+	if (!verdict_offers(challenges, "Basic") &&
+	    !verdict_offers(challenges, "Digest"))
+		return AUTH_NO_USABLE_SCHEME;
+	switch (creds) {
+	case CREDS_NONE:
+		return AUTH_NO_CREDENTIALS;
+	case CREDS_WITHHELD:
+		return AUTH_WITHHELD;
+	case CREDS_SENT:
+		break;
+	}
+	return AUTH_REFUSED;
 }
 
 int
@@ -108,7 +182,12 @@ verdict_code(enum outcome o, enum fetch_kind kind)
 	case OUT_TOO_BIG:
 		return kind == FETCH_FIRMWARE ? M3_FIRMWARE_TOO_BIG :
 		    M3_DIRFILE_UNKNOWN;
+	case OUT_REDIRECT_LOOKUP:
+		return M3_LOOKUP_FAILED;
 	case OUT_HTTP_STATUS:
+	case OUT_REDIRECT_SCHEME:
+	case OUT_REDIRECT_UNUSABLE:
+	case OUT_TFTP_ERROR:
 	case OUT_NO_CONNECTION:
 	case OUT_TRANSPORT:
 	case OUT_HEADERS:
@@ -153,24 +232,63 @@ verdict_firmware_size(const struct xfer_result *r)
 	return r->received;
 }
 
+/* Bytes in a UTF-8 sequence that starts with c; 0: not a lead byte. */
+static size_t
+utf8_length(unsigned char c)
+{
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef)
+		return 3;
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	return 0;
+}
+
+/* A valid UTF-8 sequence at buf[i] (one cut by the end of the bytes
+ * read counts as valid); its length, or 0. */
+static size_t
+utf8_at(const unsigned char *buf, size_t len, size_t i)
+{
+	size_t n = utf8_length(buf[i]), k;
+
+	for (k = 1; n > 0 && k < n; k++)
+		if (i + k < len && (buf[i + k] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 int
 verdict_looks_like_text(const char *buf, size_t len)
 {
-	size_t i, skip = 0;
+	const unsigned char *b = (const unsigned char *)buf;
+	size_t i, n;
 
-	while (skip < len && isspace((unsigned char)buf[skip]))
-		skip++;
-	if (skip < len && buf[skip] == '<')
-		return 1;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)buf[i];
-
-		if (c < 0x20 && c != '\t' && c != '\r' && c != '\n')
+	for (i = 0; i < len; i += n) {
+		n = 1;
+		if (b[i] >= 0x80 && (n = utf8_at(b, len, i)) == 0)
 			return 0;
-		if (c >= 0x7f)
+		if ((b[i] < 0x20 && b[i] != '\t' && b[i] != '\r' &&
+		    b[i] != '\n' && b[i] != '\f') || b[i] == 0x7f)
 			return 0;
 	}
 	return 1;
+}
+
+int
+verdict_type_is_text(const char *ct)
+{
+	static const char *const types[] = { "text/", "application/xhtml",
+	    "application/xml", "application/json" };
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strncasecmp(ct, types[i], strlen(types[i])) == 0)
+			return 1;
+	for (; *ct != '\0'; ct++)	/* "application/vnd...+html" */
+		if (strncasecmp(ct, "html", 4) == 0)
+			return 1;
+	return 0;
 }
 
 enum fw_verdict
@@ -182,7 +300,7 @@ verdict_firmware(const struct fw_facts *f)
 		return FW_DECLARED_TOO_BIG;
 	if (f->size == 0)
 		return FW_EMPTY;
-	if (f->text_type || verdict_looks_like_text(f->head, f->headlen))
+	if (verdict_looks_like_text(f->head, f->headlen))
 		return FW_TEXT;
 	if (f->has_declared && f->declared != f->size)
 		return FW_SIZE_MISMATCH;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fetch.h"
 #include "xfer.h"
 
 /* The three kinds of request of the sequence. */
@@ -26,26 +27,29 @@ enum outcome {
 	OUT_NOT_FOUND,		/* HTTP 404, TFTP "file not found": 3 */
 	OUT_AUTH,		/* HTTP 401: 12 */
 	OUT_HTTP_STATUS,	/* any other HTTP status: 2 */
-	OUT_NO_CONNECTION,	/* the connection under test could not be
-				 * made (refused, TLS, not within the
-				 * timeout): 2, at the connect step */
+	OUT_NO_CONNECTION,	/* no connection could be made (refused,
+				 * TLS, not within the timeout): 2; at the
+				 * connect step for the first request of
+				 * the DirFile */
 	OUT_TRANSPORT,		/* another transport failure: 2 */
 	OUT_TIMEOUT,		/* connected, not delivered in time: 5 */
 	OUT_TOO_BIG,		/* more body than allowed: 4 (a DirFile: 10) */
 	OUT_HEADERS,		/* more response headers than allowed: 2 */
-	OUT_REDIRECTS		/* more redirects than allowed: 2 */
+	OUT_REDIRECTS,		/* more redirects than allowed: 2 */
+	OUT_REDIRECT_SCHEME,	/* a redirect to another scheme than http
+				 * and https: not followed, 2 */
+	OUT_REDIRECT_LOOKUP,	/* a redirect's host does not resolve at
+				 * the configured DNS servers: 11 */
+	OUT_REDIRECT_UNUSABLE,	/* a redirect's host is an address the
+				 * device cannot connect to: 2 */
+	OUT_TFTP_ERROR		/* a TFTP ERROR other than 1 (file not
+				 * found): 2 (README, "TFTP errors") */
 };
 
-/*
- * The outcome of a transfer.  opens_connection: the request opened the
- * connection under test (the DirFile over HTTP/HTTPS), so a failure to
- * connect belongs to the connect step.
- */
-enum outcome	verdict_transfer(const struct xfer_result *, int tftp,
-		    int opens_connection);
-/* The request opened a connection that works (the connect step passed;
- * a failure to resolve a redirect's host comes after it). */
-int		verdict_connected(const struct xfer_result *);
+/* The outcome of a fetch: how it ended, else its last transfer's. */
+enum outcome	verdict_fetch(const struct fetch_result *, int tftp);
+/* The outcome of one transfer. */
+enum outcome	verdict_transfer(const struct xfer_result *, int tftp);
 /* The device's code for an outcome other than OUT_BODY. */
 int		verdict_code(enum outcome, enum fetch_kind);
 
@@ -56,6 +60,20 @@ int		verdict_code(enum outcome, enum fetch_kind);
  * on the probing host (a lab).
  */
 const char	*verdict_unusable_address(const char *addr, int allow_loopback);
+
+/* Why a 401 was the end, for the detail; the order is the test order. */
+enum auth_case {
+	AUTH_NO_CHALLENGE = 0,	/* no WWW-Authenticate header at all */
+	AUTH_NO_USABLE_SCHEME,	/* only schemes the device cannot do (it
+				 * does Basic and Digest) */
+	AUTH_NO_CREDENTIALS,	/* none configured */
+	AUTH_WITHHELD,		/* not sent: another host than configured */
+	AUTH_REFUSED		/* sent, and refused */
+};
+/* challenges: xfer_result's list of offered schemes. */
+enum auth_case	verdict_auth(const char *challenges, enum fetch_creds);
+/* The list of schemes names scheme (case-insensitive). */
+int		verdict_offers(const char *challenges, const char *scheme);
 
 /* What the firmware file's bytes and size say. */
 enum fw_verdict {
@@ -74,14 +92,17 @@ struct fw_facts {
 	int		 has_declared;
 	const char	*head;		/* the first bytes of the body */
 	size_t		 headlen;
-	int		 text_type;	/* served as text/... */
 };
 
 /* The file's size: Content-Range total, Content-Length, bytes read. */
 uint64_t	verdict_firmware_size(const struct xfer_result *);
 enum fw_verdict	verdict_firmware(const struct fw_facts *);
 int		verdict_firmware_code(enum fw_verdict);
-/* Printable text rather than a binary image (also markup). */
+/* Text (ASCII or UTF-8 without control bytes, markup included) rather
+ * than a binary image: the device looks at the bytes, not the type. */
 int		verdict_looks_like_text(const char *buf, size_t len);
+/* A Content-Type that announces text (text/..., HTML, XML, JSON): a
+ * warning when the bytes are an image. */
+int		verdict_type_is_text(const char *content_type);
 
 #endif

@@ -53,9 +53,13 @@ struct xfer {
 	size_t			 all_header_bytes;	/* of all responses */
 	uint64_t		 range_total;
 	int			 has_range_total;
-	int			 text_type;
+	int			 connected;
 	enum xfer_stop		 stop;
 	char			 errbuf[CURL_ERROR_SIZE];
+	char			 ctype[XFER_CTYPE_MAX];
+	char			 challenges[XFER_CHALLENGES_MAX];
+	char			 tftp_msg[XFER_TFTP_MSG_MAX];
+	int			 tftp_tsize_zero;
 };
 
 static void
@@ -148,14 +152,76 @@ parse_content_range(struct xfer *x, const char *v, size_t len)
 	}
 }
 
-static int
-is_text_type(const char *v, size_t len)
+/*
+ * Copy a header value (or a message) as printable ASCII, blanks at both
+ * ends dropped, cut to the buffer; anything else becomes '?'.
+ */
+static void
+printable_copy(char *dst, size_t dstlen, const char *v, size_t len)
 {
+	size_t n = 0;
+
 	while (len > 0 && (*v == ' ' || *v == '\t')) {
 		v++;
 		len--;
 	}
-	return len >= 5 && strncasecmp(v, "text/", 5) == 0;
+	while (len > 0 && (unsigned char)v[len - 1] <= ' ')
+		len--;
+	for (; n < len && n + 1 < dstlen; n++)
+		dst[n] = (v[n] >= 0x20 && v[n] < 0x7f) ? v[n] : '?';
+	if (dstlen > 0)
+		dst[n] = '\0';
+}
+
+static int
+is_token_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
+	    c) != NULL);
+}
+
+/* Append scheme s (n bytes) to the list, once; a full list stays as is. */
+static void
+add_scheme(char *list, size_t size, const char *s, size_t n)
+{
+	size_t used = strlen(list), i, k;
+
+	for (i = 0; i < used; i = k + 2) {
+		for (k = i; k < used && list[k] != ','; k++)
+			;
+		if (k - i == n && strncasecmp(list + i, s, n) == 0)
+			return;
+	}
+	if (used + n + 3 > size)
+		return;
+	snprintf(list + used, size - used, "%s%.*s", used ? ", " : "", (int)n,
+	    s);
+}
+
+/*
+ * The schemes of one WWW-Authenticate value: each comma-separated item
+ * that starts with a token followed by a blank or the end is a scheme
+ * ("Digest realm=..., nonce=..." gives Digest; the parameters contain
+ * '=' or quotes and are skipped).
+ */
+static void
+parse_challenges(struct xfer *x, const char *v, size_t len)
+{
+	const char *end = v + len, *item, *t;
+
+	for (item = v; item < end; item = t + 1) {
+		while (item < end && (*item == ' ' || *item == '\t'))
+			item++;
+		for (t = item; t < end && is_token_char(*t); t++)
+			;
+		if (t > item && (t == end || *t == ' ' || *t == '\t' ||
+		    *t == ',' || *t == '\r' || *t == '\n'))
+			add_scheme(x->challenges, sizeof(x->challenges), item,
+			    (size_t)(t - item));
+		while (t < end && *t != ',')
+			t++;
+	}
 }
 
 static size_t
@@ -169,7 +235,8 @@ on_header(char *data, size_t size, size_t n, void *arg)
 		/* A new response (after a 100, a 401 or a redirect). */
 		x->header_bytes = 0;
 		x->has_range_total = 0;
-		x->text_type = 0;
+		x->ctype[0] = '\0';
+		x->challenges[0] = '\0';
 	}
 	x->header_bytes += len;
 	x->all_header_bytes += len;
@@ -183,7 +250,9 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	if (len > 14 && strncasecmp(data, "Content-Range:", 14) == 0)
 		parse_content_range(x, data + 14, len - 14);
 	else if (len > 13 && strncasecmp(data, "Content-Type:", 13) == 0)
-		x->text_type = is_text_type(data + 13, len - 13);
+		printable_copy(x->ctype, sizeof(x->ctype), data + 13, len - 13);
+	else if (len > 17 && strncasecmp(data, "WWW-Authenticate:", 17) == 0)
+		parse_challenges(x, data + 17, len - 17);
 	return len;
 }
 
@@ -246,6 +315,55 @@ on_body(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* A connection (TLS included) is there, new or reused: the request
+ * is about to be sent. */
+static int
+on_prereq(void *arg, char *primary_ip, char *local_ip, int primary_port,
+    int local_port)
+{
+	struct xfer *x = arg;
+
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	x->connected = 1;
+	return CURL_PREREQFUNC_OK;
+}
+
+/*
+ * TFTP only: libcurl tells a server's ERROR message and why it refused
+ * an OACK only in its verbose text (tftp.c: "TFTP error: %s", "invalid
+ * tsize -:%s:- value in OACK packet").
+ */
+static int
+on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+	static const char err[] = "TFTP error: ", tsize[] = "invalid tsize ";
+	struct xfer *x = arg;
+
+	(void)c;
+	if (type != CURLINFO_TEXT)
+		return 0;
+	if (size > sizeof(err) - 1 && memcmp(data, err, sizeof(err) - 1) == 0)
+		printable_copy(x->tftp_msg, sizeof(x->tftp_msg),
+		    data + sizeof(err) - 1, size - (sizeof(err) - 1));
+	else if (size > sizeof(tsize) - 1 &&
+	    memcmp(data, tsize, sizeof(tsize) - 1) == 0)
+		x->tftp_tsize_zero = 1;
+	return 0;
+}
+
+static void
+setup_tftp(struct xfer *x, const struct xfer_request *rq)
+{
+	curl_easy_setopt(x->easy, CURLOPT_VERBOSE, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(x->easy, CURLOPT_DEBUGDATA, x);
+	if (rq->tftp_no_options)
+		curl_easy_setopt(x->easy, CURLOPT_TFTP_NO_OPTIONS, 1L);
+}
+
 /* Starting a transfer. */
 
 static int
@@ -286,11 +404,14 @@ setup(struct xfer *x, const struct xfer_request *rq)
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)rq->timeout_ms);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, rq->tftp ? "tftp" :
 	    "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)XFER_MAX_REDIRECTS);
+	/* Redirects are fetch.c's: each new host is looked up there. */
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(c, CURLOPT_PREREQDATA, x);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent);
 	curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, (long)CONNECTION_IDLE_S);
+	if (rq->tftp)
+		setup_tftp(x, rq);
 	if (rq->insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -359,13 +480,20 @@ finish(struct xfer *x, CURLcode rc)
 	r.content_length = cl;
 	r.has_range_total = x->has_range_total;
 	r.range_total = x->range_total;
-	r.text_type = x->text_type;
 	r.all_headers_cap = x->header_bytes <= XFER_HEADER_MAX;
+	r.connected = x->connected;
+	r.content_type = x->ctype;
+	r.challenges = x->challenges;
+	r.tftp_message = x->tftp_msg;
+	r.tftp_tsize_zero = x->tftp_tsize_zero;
 	r.connect_ms = info_ms(x->easy, CURLINFO_CONNECT_TIME_T);
 	r.appconnect_ms = info_ms(x->easy, CURLINFO_APPCONNECT_TIME_T);
 	r.total_ms = info_ms(x->easy, CURLINFO_TOTAL_TIME_T);
 	curl_easy_getinfo(x->easy, CURLINFO_HTTPAUTH_AVAIL, &r.auth_avail);
 	curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &r.os_errno);
+	if (r.status >= 300 && r.status < 400)
+		curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL,
+		    &r.redirect_url);
 	x->cb(&r, x->cbarg);
 	xfer_free(x);
 }

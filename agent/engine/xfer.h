@@ -2,7 +2,8 @@
  * xfer.h - libcurl transfers on the loop: the multi handle, its sockets
  * and its timer, and one struct xfer per transfer.  Knows nothing of the
  * device's steps or codes: it says how a transfer ended (struct
- * xfer_result) and the probe decides what that means.
+ * xfer_result) and the probe decides what that means.  It follows no
+ * redirect: fetch.c does, with a lookup of its own for each new host.
  */
 #ifndef UPDPROBE_XFER_H
 #define UPDPROBE_XFER_H
@@ -16,10 +17,14 @@
 
 /* All response headers of one response; real servers send about 1 KiB. */
 #define XFER_HEADER_MAX		(64 * 1024)
-/* All headers of a transfer: 100-continue storms, 401 + retry, redirects. */
+/* All headers of a transfer: 100-continue storms, 401 + retry. */
 #define XFER_HEADER_MAX_ALL	(256 * 1024)
-/* Redirects followed before calling it a loop (the device gives up too). */
-#define XFER_MAX_REDIRECTS	8
+/* A Content-Type kept for a warning; longer ones are cut. */
+#define XFER_CTYPE_MAX		64
+/* The authentication schemes a 401 offered, "Negotiate, NTLM". */
+#define XFER_CHALLENGES_MAX	64
+/* A TFTP server's error message, as much as a detail can quote. */
+#define XFER_TFTP_MSG_MAX	96
 
 struct xfer_engine;
 struct xfer;
@@ -36,6 +41,8 @@ enum xfer_stop {
 struct xfer_request {
 	const char	*url;
 	int		 tftp;		/* tftp:// only; else http(s):// */
+	int		 tftp_no_options;	/* a read request without the
+					 * tsize, blksize and timeout options */
 	unsigned	 timeout_ms;	/* connect and whole transfer */
 	const char	*pin;		/* CURLOPT_CONNECT_TO entry, or NULL */
 	const char	*user;		/* NULL: no credentials */
@@ -63,14 +70,26 @@ struct xfer_result {
 	int64_t		 content_length;	/* -1: not given */
 	int		 has_range_total;	/* Content-Range gave a total */
 	uint64_t	 range_total;
-	int		 text_type;	/* Content-Type text/... */
 	int		 all_headers_cap;	/* STOP_HEADERS: the transfer's
 						 * cap, not one response's */
+	int		 connected;	/* HTTP: a connection (TLS included)
+					 * was made or reused for the request */
 	double		 connect_ms;	/* 0: no new connection */
 	double		 appconnect_ms;	/* TLS handshake done, 0: none */
 	double		 total_ms;
 	long		 auth_avail;	/* CURLAUTH_* the server offered */
 	long		 os_errno;	/* errno of a failed connect, or 0 */
+	const char	*redirect_url;	/* a 3xx's Location made absolute,
+					 * or NULL; never followed here */
+	const char	*content_type;	/* of the last response, printable
+					 * ASCII; "" when none */
+	const char	*challenges;	/* the schemes of the last response's
+					 * WWW-Authenticate headers, "Basic,
+					 * Digest"; "" when none */
+	const char	*tftp_message;	/* the text of a TFTP ERROR, "" */
+	int		 tftp_tsize_zero;	/* libcurl refused an OACK
+						 * with "tsize 0" (RFC 2349: an
+						 * empty file) */
 };
 
 /*

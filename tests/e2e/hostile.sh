@@ -152,8 +152,10 @@ add_cases() {		# MODE [MODE-FLAG]
 		case $mode in
 		http)
 			# With credentials, so the Digest code meets the
-			# hostile challenges too.
-			CASE_ARGS[$mode/$name]="${CREDS[*]} $H/$name/" ;;
+			# hostile challenges too; a redirect's new host is
+			# looked up at the hostile DNS server (never at the
+			# system's).
+			CASE_ARGS[$mode/$name]="${CREDS[*]} --dns-server 127.0.0.1:$PORT_dns $H/$name/" ;;
 		dns)
 			CASE_ARGS[$mode/$name]="--allow-loopback --dns-server 127.0.0.1:$PORT_dns http://$name.hostile.test:$PORT_http/good/" ;;
 		tftp)

@@ -39,8 +39,9 @@ sources() {
 	case $1 in
 	dirfile)	echo "$E/dirfile.c $E/span.c $E/util.c" ;;
 	provfile)	echo "$E/provfile.c $E/span.c $E/util.c" ;;
-	target)		echo "$E/target.c $E/provfile.c $E/span.c $E/util.c" \
-			    "$E/secret.c" ;;
+	# target.c: URLs with libcurl's URL API, the DirFile's name rule.
+	target)		echo "$E/target.c $E/dirfile.c $E/provfile.c" \
+			    "$E/span.c $E/util.c $E/secret.c" ;;
 	# log.c with a sink of fuzz_conf.c's; monitor.c for mon_config.
 	conf)		echo "$D/conf.c $D/monitor.c $D/confirm.c $D/log.c" \
 			    "$ENGINE $VERSION_C" ;;
@@ -60,6 +61,7 @@ includes() {
 pkgs() {
 	case $1 in
 	conf)	echo "netsnmp-agent libcares libcurl" ;;
+	target)	echo "libcurl" ;;
 	*)	echo "" ;;
 	esac
 }

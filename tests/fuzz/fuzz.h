@@ -17,7 +17,7 @@
 
 /* Bytes after the size given to the function under test. */
 #define MSGBUF_CANARY		32
-#define MSGBUF_MAX		2048	/* above PROBE_URL_MAX */
+#define MSGBUF_MAX		8192	/* above PROBE_URL_MAX (4,192) */
 #define MSGBUF_FILL		0x5a
 
 #define CHECK(cond) do {						\

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dirfile.h"
 #include "fuzz.h"
 #include "probe.h"
 #include "target.h"
@@ -132,17 +133,19 @@ check_target(const struct target *t)
 	    t->proto == PROTO_TFTP);
 	CHECK(t->port <= 65535);
 	check_host(t->host);
-	/* A folder: the file names are appended to it. */
+	/* A folder, its name as the server knows it (URLs encode it): the
+	 * file names are appended to it. */
 	n = strlen(t->path);
 	CHECK(n >= 1 && t->path[0] == '/' && t->path[n - 1] == '/');
 	for (c = t->path; *c != '\0'; c++)
-		CHECK((unsigned char)*c >= 0x20 && *c != 0x7f && *c != '?' &&
-		    *c != '#' && *c != ' ');
+		CHECK((unsigned char)*c >= 0x20 && *c != 0x7f);
 	CHECK(t->version[0] == '\0' ||
 	    (strlen(t->version) == 4 && strspn(t->version, "0123456789") == 4));
 	CHECK(strspn(t->language, "abcdefghijklmnopqrstuvwxyz0123456789") ==
 	    strlen(t->language));
-	CHECK(t->dirfile[0] != '\0' && strchr(t->dirfile, '/') == NULL);
+	/* The DirFile model's rule for file names. */
+	CHECK(dirfile_file_name_problem(t->dirfile, strlen(t->dirfile)) ==
+	    NULL);
 	CHECK(strchr(t->user, ':') == NULL);
 	/* Never set here: the password file setter is not fuzzed. */
 	CHECK(t->password[0] == '\0');

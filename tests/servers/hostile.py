@@ -609,8 +609,9 @@ def h_redirect_chain(c, req):
     return True
 
 
-@http("redirect-other-host", "2", "dirlist",
-    "302 to http://elsewhere.invalid/ (a name that cannot resolve)")
+@http("redirect-other-host", "11", "dirlist",
+    "302 to http://elsewhere.invalid/ (NXDOMAIN at the configured DNS "
+    "server: the lookup of a redirect's host fails)")
 def h_redirect_host(c, req):
     c.send(response_head(302, "Found", [("Location",
         "http://elsewhere.invalid/m3/dirlist.txt"), ("Content-Length", 0)]))

@@ -571,6 +571,28 @@ test_file_name_with_path_is_syntax_error(void **state)
 	    DIRFILE_SYNTAX, "line 3: file name sub\\P.fwu");
 	expect_str_failure("[0790]\nDisplayName=V\nPpFile=P..fwu\n",
 	    DIRFILE_SYNTAX, "line 3: file name P..fwu");
+	/* "." would request the folder itself; a TAB is a control byte. */
+	expect_str_failure("[0790]\nDisplayName=V\nGwFile=.\n",
+	    DIRFILE_SYNTAX, "line 3: file name . is the folder itself");
+	expect_str_failure("[0790]\nDisplayName=V\nGwFile=G\tw.fwu\n",
+	    DIRFILE_SYNTAX, "must not contain a control character");
+}
+
+/* '#', '?', blanks and '%' are parts of a name like any other: the probe
+ * encodes them into the URL (README, "Unsafe file names"). */
+static void
+test_file_name_with_url_characters_is_accepted(void **state)
+{
+	static const char *const ok[] = { "Snake Gw#1?x.fwu", "Snake%47.fwu",
+	    ".hidden.fwu", "a.b.fwu", "caf\xc3\xa9.fwu" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_null(dirfile_file_name_problem(ok[i], strlen(ok[i])));
+	assert_non_null(dirfile_file_name_problem("", 0));
+	assert_non_null(dirfile_file_name_problem("..", 2));
+	assert_non_null(dirfile_file_name_problem("a\x7f", 2));
 }
 
 static void
@@ -757,6 +779,7 @@ main(void)
 		cmocka_unit_test(test_date_not_ten_digits_is_syntax_error),
 		cmocka_unit_test(test_line_too_long_is_syntax_error),
 		cmocka_unit_test(test_file_name_with_path_is_syntax_error),
+		cmocka_unit_test(test_file_name_with_url_characters_is_accepted),
 		cmocka_unit_test(test_empty_file_name_is_syntax_error),
 		cmocka_unit_test(test_too_many_sections_is_syntax_error),
 		cmocka_unit_test(test_stray_carriage_return_is_syntax_error),

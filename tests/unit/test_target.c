@@ -98,6 +98,96 @@ bad_urls_are_refused_with_a_reason(void **state)
 	}
 }
 
+/* File names and folders become URLs through libcurl's URL API: each
+ * byte that is not unreserved is %-encoded, so the name requested is
+ * exactly the name given (over TFTP libcurl decodes it back). */
+static void
+file_names_are_encoded_into_urls(void **state)
+{
+	struct target t;
+	char buf[512];
+
+	(void)state;
+	target_init(&t);
+	assert_int_equal(target_set_url(&t, "http://fw.example/m3/", err,
+	    sizeof(err)), 0);
+	assert_int_equal(target_file_url(&t, "192.0.2.1", "SnakeGw#1?x.fwu",
+	    buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "http://fw.example/m3/SnakeGw%231%3fx.fwu");
+	assert_int_equal(target_file_url(&t, "192.0.2.1", "Snake Pp%47.fwu",
+	    buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "http://fw.example/m3/Snake%20Pp%2547.fwu");
+	target_init(&t);
+	assert_int_equal(target_set_url(&t, "tftp://tftp.example/Up dates/",
+	    err, sizeof(err)), -1);
+	assert_int_equal(target_set_url(&t, "tftp://tftp.example/Up%20dates/",
+	    err, sizeof(err)), 0);
+	assert_string_equal(t.path, "/Up dates/");
+	assert_int_equal(target_file_url(&t, "192.0.2.1", "a%47;mode=x",
+	    buf, sizeof(buf)), 0);
+	assert_string_equal(buf,
+	    "tftp://192.0.2.1:69//Up%20dates/a%2547%3bmode%3dx");
+	/* Cut, never a URL that names another file. */
+	assert_int_equal(target_file_url(&t, "192.0.2.1", "dirlist.txt",
+	    buf, 20), -1);
+	assert_true(strlen(buf) < 20);
+}
+
+/* The folder of a URL is kept decoded (the server's name for it) and
+ * encoded again, ASCII only, whatever bytes it holds. */
+static void
+folders_are_decoded_and_encoded_again(void **state)
+{
+	struct target t;
+	char buf[512];
+
+	(void)state;
+	target_init(&t);
+	assert_int_equal(target_set_url(&t, "http://h/a%23b%3Fc%25/", err,
+	    sizeof(err)), 0);
+	assert_string_equal(t.path, "/a#b?c%/");
+	assert_int_equal(target_url(&t, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "http://h/a%23b%3fc%25/");
+	target_init(&t);
+	assert_int_equal(target_set_url(&t, "http://h/fw\xff/", err,
+	    sizeof(err)), 0);
+	assert_int_equal(target_url(&t, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "http://h/fw%ff/");
+	assert_int_equal(target_set_url(&t, "http://h/a#b/", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "%23"));
+	assert_int_equal(target_set_url(&t, "http://h/a%2/", err,
+	    sizeof(err)), -1);
+	assert_int_equal(target_set_url(&t, "http://h/a%00/", err,
+	    sizeof(err)), -1);
+	assert_int_equal(target_set_url(&t, "http://[2001:db8::02]/", err,
+	    sizeof(err)), 0);
+	assert_string_equal(t.host, "2001:db8::2");
+}
+
+/* --dirfile-name follows the DirFile's rule for file names. */
+static void
+dirfile_names_are_file_names(void **state)
+{
+	static const char *const bad[] = { "", ".", "..", "a/b", "a\\b",
+	    "x..y", "dir\tlist.txt" };
+	static const char *const good[] = { "DirList.txt", "list#1.txt",
+	    "a b.txt", "a%47.txt" };
+	struct target t;
+	size_t i;
+
+	(void)state;
+	target_init(&t);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(target_set_option(&t, "dirFile", bad[i], err,
+		    sizeof(err)), -1);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(target_set_option(&t, "dirFile", good[i], err,
+		    sizeof(err)), 0);
+		assert_string_equal(t.dirfile, good[i]);
+	}
+}
+
 static void
 sizes_take_suffixes(void **state)
 {
@@ -221,6 +311,9 @@ main(void)
 		cmocka_unit_test(ipv6_literal_is_accepted),
 		cmocka_unit_test(empty_host_is_kept_for_code_6),
 		cmocka_unit_test(bad_urls_are_refused_with_a_reason),
+		cmocka_unit_test(file_names_are_encoded_into_urls),
+		cmocka_unit_test(folders_are_decoded_and_encoded_again),
+		cmocka_unit_test(dirfile_names_are_file_names),
 		cmocka_unit_test(sizes_take_suffixes),
 		cmocka_unit_test(options_are_validated),
 		cmocka_unit_test(dns_servers_become_a_csv_list),

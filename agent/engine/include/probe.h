@@ -18,10 +18,9 @@
 #define PROBE_MAX_WARNINGS	4
 /* The longest file name a DirFile can give (probe.c checks it against
  * the DirFile model's limit). */
-#define PROBE_FILE_NAME_MAX	256
-/* Scheme, host, port, folder and a file name always fit. */
-#define PROBE_URL_MAX		(TARGET_HOST_MAX + TARGET_PATH_MAX + \
-				    PROBE_FILE_NAME_MAX + 96)
+#define PROBE_FILE_NAME_MAX	TARGET_FILE_NAME_MAX
+/* Scheme, host, port, folder and a file name always fit, encoded. */
+#define PROBE_URL_MAX		TARGET_URL_MAX
 
 enum step_state {
 	STEP_NOT_RUN = 0,

@@ -16,6 +16,12 @@
 #define TARGET_NAME_MAX		32	/* DESIGN.md: 1-32 of [A-Za-z0-9._-] */
 #define TARGET_HOST_MAX		256	/* a DNS name is at most 253 octets */
 #define TARGET_PATH_MAX		1024
+/* The longest file name a URL is built for (a DirFile's names fit). */
+#define TARGET_FILE_NAME_MAX	256
+/* A URL of the folder or of a file in it: every byte of the folder and
+ * the file name may need three (%XX), scheme, host and port the rest. */
+#define TARGET_URL_MAX		(TARGET_HOST_MAX + 3 * (TARGET_PATH_MAX + \
+				    TARGET_FILE_NAME_MAX) + 96)
 #define TARGET_DNS_MAX		512	/* "addr:port,addr:port" for c-ares */
 #define TARGET_DEFAULT_TIMEOUT	30	/* seconds: the device's patience */
 #define TARGET_DEFAULT_MAXSIZE	(8ULL * 1024 * 1024)
@@ -33,7 +39,9 @@ struct target {
 	enum target_proto proto;
 	char		 host[TARGET_HOST_MAX];	/* "" = not specified: code 6 */
 	unsigned	 port;			/* 0 = the protocol's default */
-	char		 path[TARGET_PATH_MAX];	/* folder, begins and ends with / */
+	char		 path[TARGET_PATH_MAX];	/* folder, begins and ends with /;
+						 * its name as the server knows
+						 * it, not URL-encoded */
 	char		 version[5];		/* "" = newest in the list */
 	char		 language[16];		/* "" = any */
 	char		 dirfile[64];		/* name of the DirFile */
@@ -65,10 +73,15 @@ int	target_add_dns_server(struct target *, const char *, char *, size_t);
 int	target_set_option(struct target *, const char *key, const char *value,
 	    char *err, size_t errlen);
 
-/* The URL of the update folder, never with credentials. */
-void	target_url(const struct target *, char *buf, size_t len);
-/* The URL of a file in the folder. */
-void	target_file_url(const struct target *, const char *addr,
+/*
+ * The URL of the update folder, never with credentials; built with
+ * libcurl's URL API, the folder percent-encoded (ASCII only).  0, or -1
+ * when it does not fit into len (then cut) or no memory ("").
+ */
+int	target_url(const struct target *, char *buf, size_t len);
+/* The URL of a file in the folder (for TFTP with the address addr, as
+ * TFTP has no names on the wire); 0, or -1 as target_url(). */
+int	target_file_url(const struct target *, const char *addr,
 	    const char *file, char *buf, size_t len);
 unsigned target_port(const struct target *);
 
