@@ -40,6 +40,8 @@ declare -A SUITE=(
 	[e2e-agent]="$MAKE --no-print-directory e2e-agent"
 	[e2e-nagios]="$MAKE --no-print-directory e2e-nagios"
 	[e2e-plugins]="$MAKE --no-print-directory e2e-plugins"
+	[e2e-servers]="$MAKE --no-print-directory e2e-servers"
+	[e2e-storm]="$MAKE --no-print-directory e2e-storm"
 	[secrets]="$MAKE --no-print-directory longrun LONGRUN_ARGS=--parts=4"
 	[soak]="env SOAK_TARGETS=100 SOAK_CYCLES_CI=60 $MAKE --no-print-directory longrun LONGRUN_ARGS=--parts=soak"
 )
@@ -66,8 +68,14 @@ mutation no-size-check agent/engine/verdict.c \
     's/if (f->has_declared \&\& f->declared != f->size)$/if (0)/' \
     "unit e2e-cli" "the DirFile size check is skipped"
 mutation confirm-ignored agent/daemon/confirm.c \
-    's/if (++c->count < n)$/if (++c->count < n \&\& 0)/' \
-    "unit e2e-agent" "confirm N is ignored: a change is notified at once"
+    's/^\t\treturn c->failed_run >= n;$/\t\treturn 1;/' \
+    "unit e2e-agent" "confirm N is ignored: a failure is notified at once"
+mutation redirect-unusable agent/engine/fetch.c \
+    's/^\tf->why = verdict_unusable_address(f->address, f->req.allow_loopback);$/\tf->why = NULL;/' \
+    "e2e-servers" "a redirect to 0.0.0.0 or a sinkhole is connected to"
+mutation notify-unbounded agent/daemon/notify.c \
+    's/n->inflight < NOTIFY_WINDOW \&\&$/n->inflight < 100000 \&\&/' \
+    "e2e-storm" "Notifies sent without waiting for snmpd's answers"
 mutation password-fd-leak agent/engine/secret.c \
     's/^\tclose(fd);$/\t(void)fd;/' \
     "soak" "a password file is left open after it is read"

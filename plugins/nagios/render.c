@@ -288,8 +288,11 @@ render_all(const struct options *o, const struct rows *rs)
 			printf("]");
 		}
 	}
-	/* Per-target perfdata after the long output (guidelines: "LONG TEXT
-	 * LINE N | PERFDATA LINE 2", then one perfdata line each). */
+	/* Per-target perfdata after the long output, all on its last line
+	 * (guidelines: "LONG TEXT LINE N | PERFDATA LINE 2"): Icinga 2 reads
+	 * only that line's, and Nagios takes the rest as one list anyway.
+	 * No blank after the "|": Icinga 2.13 would make it part of the
+	 * first label (" a_dns"). */
 	for (i = 0; i < rs->n; i++) {
 		const struct check_row *r = &rs->v[i];
 		char prefix[UPDPROBE_MIB_NAME_MAX + 2];
@@ -297,7 +300,7 @@ render_all(const struct options *o, const struct rows *rs)
 		if (!r->have_code || r->code < 0)
 			continue;
 		snprintf(prefix, sizeof(prefix), "%s_", r->name);
-		printf(shown++ ? "\n" : " | ");
+		printf(shown++ ? " " : " |");
 		print_perfdata(r, prefix);
 	}
 	printf("\n");

@@ -298,7 +298,7 @@ log_has() {
 
 # Sanitizer reports in updprobed's log since line $1.
 sanitizer_reports() {
-	log_since "$1" | grep -E "ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|Undefined|Leak)" | head -n 5
+	log_since "$1" | grep -E "ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|Undefined|Leak)|^ +#[0-9]+ 0x" | head -n 24
 }
 
 # ---------------------------------------------------------------------------

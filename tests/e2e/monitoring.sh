@@ -436,6 +436,17 @@ perf_names() {
 	printf '%s\n' "$1" | tr ' ' '\n' | sed -n 's/=.*//p' | paste -s -d ' ' -
 }
 
+# plugin_perf OUTPUT: all the perfdata of a plugin's output, as the plugin
+# guidelines define it: after the first line's "|", then after the first
+# "|" of the long output and every line that follows.
+plugin_perf() {
+	printf '%s\n' "$1" | awk '
+	NR == 1 { if ((i = index($0, "|")) > 0) print substr($0, i + 1); next }
+	inperf { print; next }
+	(i = index($0, "|")) > 0 { inperf = 1; print substr($0, i + 1) }' |
+	    tr '\n' ' '
+}
+
 # ===========================================================================
 # i. Icinga 2
 
@@ -475,7 +486,8 @@ icinga2_all_checked() {
 }
 
 part_icinga2() {
-	local out rc pid t desc state output perf want want_first cmd
+	local out rc pid t desc state output perf want want_first want_out
+	local want_perf cmd
 	local -a defs
 	ICI=$TEST_TMP/icinga2
 	owned_dir nagios "$ICI" "$ICI/etc" "$ICI/var" "$ICI/var/lib" "$ICI/log" \
@@ -573,14 +585,16 @@ EOF
 			not_ok "i: a result for an unexpected service '$desc'"
 			continue ;;
 		esac
-		want_first=$(as nagios "$CHECK" "${cmd[@]}" 2>&1 </dev/null | head -n 1)
-		# The perfdata: those of the first line first (then those of
-		# the long output).
+		want_out=$(as nagios "$CHECK" "${cmd[@]}" 2>&1 </dev/null)
+		want_first=$(printf '%s\n' "$want_out" | head -n 1)
+		# The perfdata: every label the plugin prints (the first
+		# line's, then the long output's), in its order and spelling.
+		want_perf=$(perf_names "$(plugin_perf "$want_out")")
 		check "$([ "$state" = "$want" ] &&
 		    [ "$output" = "${want_first%% | *}" ] && [ -n "$perf" ] &&
-		    [[ "$(perf_names "$perf") " == "$(perf_names "${want_first#* | }") "* ]]; echo $?)" \
-		    "i: '$desc' is state $state: $(printf '%s' "$output" | cut -c 1-100)" \
-		    "want state $want, output and perfdata as the plugin prints: $want_first; icinga2: state $state, $output | $perf"
+		    [ "$(perf_names "$perf")" = "$want_perf" ]; echo $?)" \
+		    "i: '$desc' is state $state, every perfdata label as the plugin prints it: $(printf '%s' "$output" | cut -c 1-100)" \
+		    "want state $want, output and perfdata labels as the plugin prints: $want_first; labels: $want_perf; icinga2: state $state, $output | $perf"
 	done < <(icinga2_results | sort -u -t$'\t' -k1,1)
 	snmplib_kill "$pid"
 }

@@ -384,7 +384,7 @@ expect "u: a host name that does not resolve: UNKNOWN" UNKNOWN '^UPDPROBE UNKNOW
 
 # long_lines: the lines after the first, up to the first perfdata part.
 long_lines() {
-	printf '%s\n' "$OUT" | tail -n +2 | sed 's/ | .*//' |
+	printf '%s\n' "$OUT" | tail -n +2 | sed 's/ |.*//' |
 	    grep -E '^(OK|WARNING|CRITICAL|UNKNOWN) '
 }
 
@@ -416,7 +416,7 @@ for v in $(printf '%s' "$PERF" | sed 's/targets=[0-9]*;;;0//' | grep -oE '=[0-9]
 done
 [ "$sum" = "${#MAIN_TARGETS[@]}" ] || problems="$problems${problems:+; }the states add up to $sum"
 # After the long output: TARGET_dns ... per target, guideline format.
-tailperf=$(printf '%s\n' "$OUT" | tail -n +2 | sed -n 's/^[A-Z]* [^|]* | //p; /^[^ ]*_dns=/p' | tr '\n' ' ')
+tailperf=$(printf '%s\n' "$OUT" | tail -n +2 | sed -n 's/^[A-Z]* [^|]* |//p; /^[^ ]*_dns=/p' | tr '\n' ' ')
 perf_ok "$tailperf" || problems="$problems${problems:+; }per-target perfdata: $tailperf"
 for t in good c3 c5 c12; do
 	[[ " $tailperf" == *" ${t}_dns="*" ${t}_size="* ]] ||
@@ -469,8 +469,8 @@ else
 	want=$( (echo good; for ((i = 1; i <= BIG_N; i++)); do echo "n$i"; done) | sort)
 	got=$(long_lines | awk '{ sub(":", "", $2); print $2 }' | sort)
 	[ "$want" = "$got" ] || problems="$problems${problems:+; }the names differ: $(diff <(echo "$want") <(echo "$got") | head -n 5 | squash)"
-	nperf=$(printf '%s\n' "$OUT" | grep -cE '(^| )n[0-9]+_dns=')
-	[ "$nperf" -eq "$BIG_N" ] || problems="$problems${problems:+; }$nperf perfdata lines of n*"
+	nperf=$(printf '%s\n' "$OUT" | grep -oE '(^| |\|)n[0-9]+_dns=' | wc -l)
+	[ "$nperf" -eq "$BIG_N" ] || problems="$problems${problems:+; }$nperf perfdata items of n*"
 	check "$([ -z "$problems" ]; echo $?)" "m: the walk returns each of the $((BIG_N + 1)) rows once ($MS ms)" \
 	    "$problems"
 
