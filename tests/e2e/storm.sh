@@ -13,6 +13,9 @@
 #   hup    N targets change code at once by SIGHUP: a CodeChange and a
 #          Problem each (2,000; --full 10,000)
 #   start  N targets fail at start with snmpd up (3,000; --full 20,000)
+#   fast   as late, with the limits an operator may raise them to
+#          (notifyRate 10000, notifyQueue 20000): only the window of
+#          Notifies in flight keeps snmpd answering (1,500; --full 3,000)
 #
 # Each scenario checks, with a sampler that GETs sysUpTime.0 from snmpd
 # every 0.2 s all along (-t 2 -r 2: a liveness bound, not a speed test;
@@ -22,7 +25,9 @@
 #   - target notifications received by snmptrapd + updprobeNotificationsDropped
 #     = notifications raised (from the scenario), and the
 #     updprobeNotificationsSuppressed summaries add up to the dropped ones;
-#   - snmptrapd received what updprobeNotificationsSent says was sent;
+#   - snmptrapd received what updprobeNotificationsSent says was sent
+#     (fast: at most that; at 10,000 a second some of snmpd's UDP traps
+#     overflow snmptrapd's socket, which is counted, not judged);
 #   - updprobed stops on SIGTERM, with status 0.
 #
 # Prints "ok - ..." / "not ok - ..." per check, then "N passed, N failed".
@@ -42,10 +47,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 N_LATE=1500
 N_HUP=2000
 N_START=3000
+N_FAST=1500
 if [ "${1:-}" = --full ]; then
 	N_LATE=3000
 	N_HUP=10000
 	N_START=20000
+	N_FAST=3000
 fi
 # The defaults of updprobed.conf(5): the queue drains in QUEUE / RATE s.
 RATE=50
@@ -61,15 +68,15 @@ echo "# storms of $N_LATE / $N_HUP / $N_START targets; notifyRate $RATE," \
 # ---------------------------------------------------------------------------
 # Helpers.
 
-# write_conf FILE N URL: N targets sNNNNN on URL.
+# write_conf FILE N URL [RATE QUEUE]: N targets sNNNNN on URL.
 write_conf() {
 	local file=$1 n=$2 url=$3
 	{
 		echo "agentxPingInterval 1"
 		echo "interval 3600"
 		echo "timeout 5"
-		echo "notifyRate $RATE"
-		echo "notifyQueue $QUEUE"
+		echo "notifyRate ${4:-$RATE}"
+		echo "notifyQueue ${5:-$QUEUE}"
 		seq -f "target s%05g $url" 1 "$n"
 	} >"$file"
 }
@@ -285,5 +292,41 @@ fi
 settle start "$N_START"
 stop_sampler start
 stop_daemon start
+
+# ---------------------------------------------------------------------------
+# fast: as late, at the highest rate and queue updprobed.conf(5) allows.
+
+FAST_RATE=10000
+FAST_QUEUE=20000
+stop_snmpd
+write_conf "$TEST_TMP/fast.conf" "$N_FAST" "http:///m3/" "$FAST_RATE" \
+    "$FAST_QUEUE"
+fresh_trap_log
+start_updprobed "$TEST_TMP/fast.conf" || bail_out "fast: start updprobed"
+if wait_for -t 120 all_failed "$N_FAST"; then
+	ok "fast: $N_FAST targets failed with no snmpd (code 6)"
+else
+	not_ok "fast: $N_FAST targets failed with no snmpd (logged: $(logged_events Problem:))"
+fi
+start_snmpd_again || bail_out "fast: start snmpd again (see above)"
+start_sampler fast
+if wait_for -t "$DRAIN_S" queue_empty; then
+	ok "fast: the notification queue drained"
+	sent=$(scalar updprobeNotificationsSent)
+	dropped=$(scalar updprobeNotificationsDropped)
+	is "fast: sent + dropped = raised ($sent + $dropped)" \
+	    $((sent + dropped)) "$N_FAST"
+	wait_for -t 30 all_received "$sent"
+	got=$(grep -c '^TRAP.*UPDPROBE-MIB::updprobe' "$TRAP_LOG")
+	echo "# fast: $N_FAST raised, $sent sent at up to $FAST_RATE a second," \
+	    "$got received by snmptrapd (UDP from snmpd)"
+	is "fast: snmptrapd received no more than was sent" \
+	    "$([ "$got" -le "$sent" ] && echo yes || echo "$got of $sent")" yes
+else
+	not_ok "fast: the notification queue drains within $DRAIN_S s" \
+	    "(updprobeNotificationsQueued: $(scalar updprobeNotificationsQueued))"
+fi
+stop_sampler fast
+stop_daemon fast
 
 finish
