@@ -434,65 +434,107 @@ set_dirfile(struct target *t, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+set_user(struct target *t, const char *v, char *err, size_t errlen)
+{
+	if (strlen(v) >= sizeof(t->user) || strchr(v, ':'))
+		return errorf(err, errlen, "user: too long or has ':'");
+	strlcpy(t->user, v, sizeof(t->user));
+	return 0;
+}
+
+static int
+refuse_password(struct target *t, const char *v, char *err, size_t errlen)
+{
+	(void)t;
+	(void)v;
+	return errorf(err, errlen, "passwords are read only from a file: use "
+	    "passwordFile=FILE (mode 600)");
+}
+
+static int
+set_timeout(struct target *t, const char *v, char *err, size_t errlen)
+{
+	unsigned secs;
+
+	if (target_parse_seconds(v, &secs) == -1)
+		return errorf(err, errlen, "timeout \"%s\": whole seconds 1-%d "
+		    "expected", v, TARGET_MAX_SECONDS);
+	t->timeout_ms = secs * 1000;
+	return 0;
+}
+
+static int
+set_interval(struct target *t, const char *v, char *err, size_t errlen)
+{
+	if (target_parse_seconds(v, &t->interval) == -1)
+		return errorf(err, errlen, "interval \"%s\": whole seconds "
+		    "1-%d expected", v, TARGET_MAX_SECONDS);
+	return 0;
+}
+
+static int
+set_max_size(struct target *t, const char *v, char *err, size_t errlen)
+{
+	if (target_parse_size(v, &t->max_size) == -1 || t->max_size == 0)
+		return errorf(err, errlen, "maxSize \"%s\": bytes with an "
+		    "optional K, M or G expected", v);
+	return 0;
+}
+
+static int
+set_full_download(struct target *t, const char *v, char *err, size_t errlen)
+{
+	if (set_bool(v, &t->full_download) == -1)
+		return errorf(err, errlen, "fullDownload: yes or no");
+	return 0;
+}
+
+static int
+set_insecure(struct target *t, const char *v, char *err, size_t errlen)
+{
+	if (set_bool(v, &t->insecure) == -1)
+		return errorf(err, errlen, "insecure: yes or no");
+	return 0;
+}
+
+static int
+set_allow_loopback(struct target *t, const char *v, char *err, size_t errlen)
+{
+	if (set_bool(v, &t->allow_loopback) == -1)
+		return errorf(err, errlen, "allowLoopback: yes or no");
+	return 0;
+}
+
+/* The settings of a target line (updprobed.conf(5)) and the CLI. */
+static const struct {
+	const char	*key;
+	int		(*set)(struct target *, const char *, char *, size_t);
+} setters[] = {
+	{ "version",		set_version },
+	{ "language",		set_language },
+	{ "user",		set_user },
+	{ "passwordFile",	target_set_password_file },
+	{ "password",		refuse_password },
+	{ "dnsServer",		target_add_dns_server },
+	{ "timeout",		set_timeout },
+	{ "interval",		set_interval },
+	{ "maxSize",		set_max_size },
+	{ "dirFile",		set_dirfile },
+	{ "fullDownload",	set_full_download },
+	{ "insecure",		set_insecure },
+	{ "allowLoopback",	set_allow_loopback },
+};
+
 int
 target_set_option(struct target *t, const char *key, const char *value,
     char *err, size_t errlen)
 {
-	unsigned secs;
+	size_t i;
 
-	if (strcmp(key, "version") == 0)
-		return set_version(t, value, err, errlen);
-	if (strcmp(key, "language") == 0)
-		return set_language(t, value, err, errlen);
-	if (strcmp(key, "user") == 0) {
-		if (strlen(value) >= sizeof(t->user) || strchr(value, ':'))
-			return errorf(err, errlen, "user: too long or has ':'");
-		strlcpy(t->user, value, sizeof(t->user));
-		return 0;
-	}
-	if (strcmp(key, "passwordFile") == 0)
-		return target_set_password_file(t, value, err, errlen);
-	if (strcmp(key, "password") == 0)
-		return errorf(err, errlen, "passwords are read only from a "
-		    "file: use passwordFile=FILE (mode 600)");
-	if (strcmp(key, "dnsServer") == 0)
-		return target_add_dns_server(t, value, err, errlen);
-	if (strcmp(key, "timeout") == 0) {
-		if (target_parse_seconds(value, &secs) == -1)
-			return errorf(err, errlen, "timeout \"%s\": whole seconds "
-			    "1-%d expected", value, TARGET_MAX_SECONDS);
-		t->timeout_ms = secs * 1000;
-		return 0;
-	}
-	if (strcmp(key, "interval") == 0) {
-		if (target_parse_seconds(value, &t->interval) == -1)
-			return errorf(err, errlen, "interval \"%s\": whole "
-			    "seconds 1-%d expected", value, TARGET_MAX_SECONDS);
-		return 0;
-	}
-	if (strcmp(key, "maxSize") == 0) {
-		if (target_parse_size(value, &t->max_size) == -1 || t->max_size == 0)
-			return errorf(err, errlen, "maxSize \"%s\": bytes with an "
-			    "optional K, M or G expected", value);
-		return 0;
-	}
-	if (strcmp(key, "dirFile") == 0)
-		return set_dirfile(t, value, err, errlen);
-	if (strcmp(key, "fullDownload") == 0) {
-		if (set_bool(value, &t->full_download) == -1)
-			return errorf(err, errlen, "fullDownload: yes or no");
-		return 0;
-	}
-	if (strcmp(key, "insecure") == 0) {
-		if (set_bool(value, &t->insecure) == -1)
-			return errorf(err, errlen, "insecure: yes or no");
-		return 0;
-	}
-	if (strcmp(key, "allowLoopback") == 0) {
-		if (set_bool(value, &t->allow_loopback) == -1)
-			return errorf(err, errlen, "allowLoopback: yes or no");
-		return 0;
-	}
+	for (i = 0; i < sizeof(setters) / sizeof(setters[0]); i++)
+		if (strcmp(key, setters[i].key) == 0)
+			return setters[i].set(t, value, err, errlen);
 	return errorf(err, errlen, "unknown target setting \"%s\"", key);
 }
 
