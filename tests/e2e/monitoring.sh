@@ -996,14 +996,24 @@ zabbix_phase() {
 		want=1
 	fi
 	zbx_check_now '^mib\.probe$'
+	MIB_ASKED=$SECONDS
+	# A "check now" the server gets before its configuration cache has
+	# the item is lost: asked again every 15 s until it has a result.
 	mib_state_is() {
 		if [ "$1" = 0 ]; then
 			[ "$(zbx_item_field mib.probe 3)" = 0 ] &&
-			    [ "$(zbx_item_field mib.probe 4)" -ge "$t0" ]
+			    [ "$(zbx_item_field mib.probe 4)" -ge "$t0" ] &&
+			    return 0
 		else
 			[ "$(zbx_item_field mib.probe 3)" = 1 ] &&
-			    zbx_item_field mib.probe 7 | grep -q 'cannot parse OID'
+			    zbx_item_field mib.probe 7 | grep -q 'cannot parse OID' &&
+			    return 0
 		fi
+		if [ $((SECONDS - MIB_ASKED)) -ge 15 ]; then
+			zbx_check_now '^mib\.probe$'
+			MIB_ASKED=$SECONDS
+		fi
+		return 1
 	}
 	if wait_for -t "$RESULT_WAIT" mib_state_is "$want"; then
 		ok "z/$phase: the Zabbix server $([ "$phase" = mib ] && echo reads || echo "does not read") UPDPROBE-MIB names (a symbolic OID item is $([ "$want" = 0 ] && echo supported || echo unsupported))"
