@@ -61,7 +61,7 @@ ENGINE_SRC = agent/engine/loop.c agent/engine/codes.c \
 	     agent/engine/dirfile.c agent/engine/provfile.c \
 	     agent/engine/target.c agent/engine/secret.c \
 	     agent/engine/probe.c agent/engine/verdict.c agent/engine/xfer.c \
-	     agent/engine/dns.c \
+	     agent/engine/dns.c agent/engine/settings.c agent/engine/provdir.c \
 	     agent/engine/run.c agent/engine/util.c agent/engine/span.c
 ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/version.o
 DAEMON_SRC = agent/daemon/updprobed.c agent/daemon/conf.c \
@@ -115,7 +115,7 @@ $(BUILD)/check_updprobe: $(PLUGIN_OBJ) $(BUILD)/libengine.a
 # --- unit tests (cmocka) -------------------------------------------------
 
 UNIT_TESTS = test_dirfile test_provfile test_target test_secret test_loop \
-	     test_verdict test_confirm
+	     test_verdict test_confirm test_settings
 UNIT_BIN   = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 # Unit tests see the engine's private headers; test_confirm the daemon's.
 $(BUILD)/tests/unit/%.o: CFLAGS += -Iagent/engine $(ENGINE_PUB) $(LIB_CFLAGS)
