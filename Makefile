@@ -67,6 +67,7 @@ ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/version.o
 DAEMON_SRC = agent/daemon/updprobed.c agent/daemon/conf.c \
 	     agent/daemon/notify.c \
 	     agent/daemon/monitor.c agent/daemon/confirm.c \
+	     agent/daemon/fleet.c agent/daemon/fanout.c agent/daemon/rows.c \
 	     agent/daemon/subagent.c agent/daemon/log.c
 DAEMON_OBJ = $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC    = agent/cli/updprobe.c agent/cli/report.c
@@ -115,12 +116,15 @@ $(BUILD)/check_updprobe: $(PLUGIN_OBJ) $(BUILD)/libengine.a
 # --- unit tests (cmocka) -------------------------------------------------
 
 UNIT_TESTS = test_dirfile test_provfile test_target test_secret test_loop \
-	     test_verdict test_confirm test_settings
+	     test_verdict test_confirm test_settings test_fanout
 UNIT_BIN   = $(UNIT_TESTS:%=$(BUILD)/tests/%)
-# Unit tests see the engine's private headers; test_confirm the daemon's.
+# Unit tests see the engine's private headers; test_confirm and
+# test_fanout the daemon's.
 $(BUILD)/tests/unit/%.o: CFLAGS += -Iagent/engine $(ENGINE_PUB) $(LIB_CFLAGS)
 $(BUILD)/tests/unit/test_confirm.o: CFLAGS += -Iagent/daemon
 $(BUILD)/tests/test_confirm: $(BUILD)/agent/daemon/confirm.o
+$(BUILD)/tests/unit/test_fanout.o: CFLAGS += -Iagent/daemon
+$(BUILD)/tests/test_fanout: $(BUILD)/agent/daemon/fanout.o
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libengine.a
 	@mkdir -p $(@D)

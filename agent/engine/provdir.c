@@ -27,8 +27,8 @@ provdir_pattern_ok(const char *pattern, char *err, size_t errlen)
 }
 
 /* The literal extension at the end of the pattern (".cfg"), or "". */
-static const char *
-extension(const char *pattern)
+const char *
+provdir_extension(const char *pattern)
 {
 	const char *dot = strrchr(pattern, '.');
 
@@ -42,7 +42,7 @@ int
 provdir_name(const char *pattern, const char *file, char *name,
     size_t namelen)
 {
-	const char *ext = extension(pattern);
+	const char *ext = provdir_extension(pattern);
 	size_t n = strlen(file), e = strlen(ext);
 
 	if (fnmatch(pattern, file, FNM_PERIOD) != 0)

@@ -26,6 +26,9 @@ int	provdir_pattern_ok(const char *pattern, char *err, size_t errlen);
  */
 int	provdir_name(const char *pattern, const char *file, char *name,
 	    size_t namelen);
+/* The extension provdir_name() strips ("" if none): a base station's
+ * file is its name and this. */
+const char *provdir_extension(const char *pattern);
 
 /*
  * Call fn for each file of dir whose name matches pattern, in no order;
