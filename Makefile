@@ -70,7 +70,7 @@ DAEMON_SRC = agent/daemon/updprobed.c agent/daemon/conf.c \
 	     agent/daemon/fleet.c agent/daemon/fanout.c agent/daemon/rows.c \
 	     agent/daemon/subagent.c agent/daemon/log.c
 DAEMON_OBJ = $(DAEMON_SRC:%.c=$(BUILD)/%.o)
-CLI_SRC    = agent/cli/updprobe.c agent/cli/report.c
+CLI_SRC    = agent/cli/updprobe.c agent/cli/report.c agent/cli/fleetrep.c
 CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 PLUGIN_SRC = plugins/nagios/check_updprobe.c plugins/nagios/options.c \
 	     plugins/nagios/agent.c plugins/nagios/render.c

@@ -45,7 +45,9 @@ _Static_assert(offsetof(struct target, name) == 0 &&
     "struct target has a field after allow_loopback: settings.c must "
     "compare it");
 
-/* The settings the name is made of: all but the password. */
+/* The settings a name is made of: all but the password and the
+ * interval (which changes when, not what, a probe finds: updprobe's
+ * report names a server as updprobed does). */
 #define PUBLIC		0
 #define WITH_SECRET	1
 
@@ -114,7 +116,8 @@ hash(const struct target *t, int secret)
 	h = fnv_str(h, t->dns_servers);
 	h = fnv_u64(h, t->max_size);
 	h = fnv_u64(h, t->timeout_ms);
-	h = fnv_u64(h, t->interval);
+	if (secret)
+		h = fnv_u64(h, t->interval);
 	h = fnv_u64(h, (uint64_t)t->full_download);
 	h = fnv_u64(h, (uint64_t)t->insecure);
 	return fnv_u64(h, (uint64_t)t->allow_loopback);
@@ -141,15 +144,18 @@ size_text(uint64_t v, char *buf, size_t len)
 void
 target_settings_line(const struct target *t, char *buf, size_t len)
 {
-	char size[32];
+	char size[32], interval[32] = "";
 
 	size_text(t->max_size, size, sizeof(size));
+	if (t->interval != 0)
+		snprintf(interval, sizeof(interval), " interval=%u",
+		    t->interval);
 	snprintf(buf, len, "user=%s password=%s version=%s language=%s "
-	    "dirFile=%s timeout=%u maxSize=%s interval=%u dnsServer=%s%s%s%s",
+	    "dirFile=%s timeout=%u maxSize=%s%s dnsServer=%s%s%s%s",
 	    t->user[0] ? t->user : "-", t->password[0] ? "set" : "none",
 	    t->version[0] ? t->version : "newest",
 	    t->language[0] ? t->language : "any", t->dirfile,
-	    t->timeout_ms / 1000, size, t->interval,
+	    t->timeout_ms / 1000, size, interval,
 	    t->dns_servers[0] ? t->dns_servers : "system",
 	    t->allow_loopback ? " allowLoopback=yes" : "",
 	    t->full_download ? " fullDownload=yes" : "",

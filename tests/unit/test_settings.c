@@ -154,6 +154,12 @@ names_are_stable_and_tell_nothing_of_the_password(void **state)
 	assert_string_equal(n3 + strlen(n1), ".2");
 	setmap_free(m1);
 	setmap_free(m2);
+	/* the interval is not in the name (updprobe's report has none) */
+	m1 = setmap_new();
+	a.interval = 0;
+	assert_int_equal(setmap_add(m1, &a, &v, n3, sizeof(n3)), 0);
+	assert_string_equal(n3, n1);
+	setmap_free(m1);
 }
 
 /* A long host is cut; an empty one (code 6) is "none". */
