@@ -61,8 +61,13 @@ print_help(void)
 " -H, --hostname=HOST    snmpd with the updprobed subagent (default %s)\n"
 " -p, --port=PORT        its UDP port (default %d)\n"
 " -C, --community=NAME   SNMPv2c community (default %s)\n"
-" -n, --name=TARGET      check this target only (updprobed.conf's name);\n"
-"                        without -n every target is checked, the worst wins\n"
+" -n, --name=NAME        check this row only: a target (updprobed.conf's\n"
+"                        name), a base station (its file's name) or a\n"
+"                        server (updprobeServerName); without -n every\n"
+"                        server (each distinct setting, however many base\n"
+"                        stations share it) and every target is checked,\n"
+"                        the worst wins; broken provisioning files count\n"
+"                        as code 6\n"
 " -P, --protocol=2c|3    SNMP version (default 2c)\n"
 " -U, --secname=USER     SNMPv3 user\n"
 " -L, --seclevel=LEVEL   noAuthNoPriv, authNoPriv or authPriv (default:\n"
@@ -109,7 +114,8 @@ print_help(void)
 "CRITICAL > WARNING > UNKNOWN > OK and the first line names the worst.\n"
 "\n"
 "Perfdata: dns, connect, dirfile, firmware (s), size (B) of the last probe;\n"
-"with every target: counts of targets by state on the first line, then\n"
+"with every target: counts of targets by state on the first line (servers\n"
+"and base_stations, base_stations_not_ok with provisioning folders), then\n"
 "TARGET_dns ... TARGET_size after the long output.\n",
 	    DEFAULT_TIMEOUT_S, TARGET_DEFAULT_TIMEOUT,
 	    (unsigned long long)probe_hard_limit_ms(DEFAULT_TIMEOUT_S * 1000) /
