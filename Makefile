@@ -167,11 +167,14 @@ e2e-daemon: all
 	    tests/e2e/daemon.sh
 e2e-storm: all
 	@UPDPROBED=$(BUILD)/updprobed tests/e2e/storm.sh
+e2e-fleet: all
+	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
+	    CHECK_UPDPROBE=$(BUILD)/check_updprobe tests/e2e/fleet.sh
 # The storms at the scale they were found at (3,000 / 10,000 / 20,000).
 storm-full: deps all
 	@UPDPROBED=$(BUILD)/updprobed tests/e2e/storm.sh --full
 E2E_SUITES = e2e-cli e2e-agent e2e-nagios e2e-plugins e2e-hostile \
-	     e2e-daemon e2e-storm e2e-monitoring
+	     e2e-daemon e2e-storm e2e-fleet e2e-monitoring
 e2e: $(E2E_SUITES)
 
 # The edit loop: the parsers, the verdicts, the loop, and every code

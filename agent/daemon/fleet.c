@@ -271,29 +271,50 @@ reflect(struct fleet *f, struct fleet_bs *b)
 		announce(f, b, bits, previous);
 }
 
+/*
+ * A server's confirmed code is new: shared, it speaks for its base
+ * stations (which announce only the end of an alarm of their own); used
+ * by one, that base station speaks.
+ */
 void
-fleet_server_event(struct fleet *f, struct mon_target *mt, enum mon_event ev)
+fleet_server_changed(struct fleet *f, struct mon_target *mt, unsigned events)
 {
+	static const struct {
+		unsigned	 bit;
+		enum mon_event	 ev;
+	} order[] = {
+		{ CONFIRM_EV_CODE_CHANGE, MON_EV_CODE_CHANGE },
+		{ CONFIRM_EV_PROBLEM, MON_EV_PROBLEM },
+		{ CONFIRM_EV_CLEARED, MON_EV_CLEARED },
+	};
 	struct fleet_server *srv = mt->owner;
 	struct fleet_bs *b;
 	unsigned bits;
+	size_t i;
 	int previous;
 
 	if (srv == NULL)
 		return;
-	if (fanout_server_level(srv->count, srv->open)) {
+	if (!fanout_server_level(srv->count, srv->open)) {
+		if (srv->count == 1)
+			reflect(f, srv->head);
+		return;
+	}
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!(events & order[i].bit))
+			continue;
 		if (f->h.server_event != NULL)
-			f->h.server_event(mt, ev, srv->count, f->h.arg);
-		if (ev == MON_EV_PROBLEM)
+			f->h.server_event(mt, order[i].ev, srv->count,
+			    f->h.arg);
+		if (order[i].ev == MON_EV_PROBLEM)
 			srv->open = 1;
-		else if (ev == MON_EV_CLEARED)
+		else if (order[i].ev == MON_EV_CLEARED)
 			srv->open = 0;
-		for (b = srv->head; b != NULL; b = b->snext)
-			if ((bits = fanout_shared(&b->fan, mt->c.confirmed,
-			    &previous)) != 0)
-				announce(f, b, bits, previous);
-	} else if (srv->count == 1)
-		reflect(f, srv->head);
+	}
+	for (b = srv->head; b != NULL; b = b->snext)
+		if ((bits = fanout_shared(&b->fan, mt->c.confirmed,
+		    &previous)) != 0)
+			announce(f, b, bits, previous);
 }
 
 /* ------------------------------------------------------------------------

@@ -83,9 +83,10 @@ void		 fleet_free(struct fleet *);
  */
 void		 fleet_apply(struct fleet *, struct mon_dir **dirs,
 		    size_t ndirs, unsigned rescan, int initial);
-/* An event of a MON_SHARED probe (the monitor's hook). */
-void		 fleet_server_event(struct fleet *, struct mon_target *,
-		    enum mon_event);
+/* A MON_SHARED probe's confirmed code is new, with these CONFIRM_EV_*
+ * events (the monitor's hook). */
+void		 fleet_server_changed(struct fleet *, struct mon_target *,
+		    unsigned events);
 /* ProbeNow on a base station: its file read again, its server probed. */
 void		 fleet_probe_now(struct fleet *, struct fleet_bs *);
 struct fleet_bs	*fleet_find(const struct fleet *, const char *name);

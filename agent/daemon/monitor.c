@@ -364,6 +364,11 @@ confirm(struct monitor *m, struct mon_target *mt, int code)
 		return;
 	if (ev & CONFIRM_NEW_CODE)
 		mt->last_change = time(NULL);
+	if (mt->kind == MON_SHARED) {
+		if ((ev & CONFIRM_NEW_CODE) && m->h.shared != NULL)
+			m->h.shared(mt, ev & ~CONFIRM_NEW_CODE, m->h.arg);
+		return;
+	}
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if ((ev & order[i].bit) && m->h.event != NULL)
 			m->h.event(mt, order[i].ev, m->h.arg);

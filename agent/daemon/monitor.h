@@ -83,7 +83,11 @@ struct monitor_hooks {
 	void	(*added)(struct mon_target *, void *);
 	void	(*removed)(struct mon_target *, void *);
 	void	(*result)(struct mon_target *, void *);
+	/* A configured target's events, one by one. */
 	void	(*event)(struct mon_target *, enum mon_event, void *);
+	/* A shared probe's confirmed code is new (the first result too):
+	 * the CONFIRM_EV_* bits it causes, maybe none. */
+	void	(*shared)(struct mon_target *, unsigned events, void *);
 	void	*arg;
 };
 

@@ -76,6 +76,7 @@ struct subagent {
 	int			 nfds;
 	int			 rewatch;	/* session changed: re-arm all */
 	time_t			 config_time;
+	const char		*config_file;	/* the targets' source */
 };
 
 /* Set-up: net-snmp's messages into ours, process hygiene. */
@@ -414,7 +415,8 @@ target_column(netsnmp_request_info *r, const struct subagent *sa,
 
 	if (row->kind == ROW_TARGET) {
 		if (col == UPDPROBE_MIB_COL_SOURCE)
-			set_string(r, "", 0);
+			set_string(r, sa->config_file ? sa->config_file : "",
+			    UPDPROBE_MIB_SOURCE_MAX);
 		else if (col == UPDPROBE_MIB_COL_SERVER)
 			set_string(r, mt->t.name, UPDPROBE_MIB_SERVER_REF_MAX);
 		else if (col == UPDPROBE_MIB_COL_SOURCE_STATE)
@@ -806,12 +808,16 @@ on_event(struct mon_target *mt, enum mon_event ev, void *arg)
 		.step = mt->step, .detail = mt->detail,
 	};
 
-	if (mt->kind == MON_SHARED) {
-		if (sa->fleet != NULL)
-			fleet_server_event(sa->fleet, mt, ev);
-		return;
-	}
 	raise_event(sa, &e, "target");
+}
+
+static void
+on_shared(struct mon_target *mt, unsigned events, void *arg)
+{
+	struct subagent *sa = arg;
+
+	if (sa->fleet != NULL)
+		fleet_server_changed(sa->fleet, mt, events);
 }
 
 static void
@@ -1094,6 +1100,7 @@ subagent_hooks(struct subagent *sa, struct monitor_hooks *h)
 	h->added = on_added;
 	h->removed = on_removed;
 	h->event = on_event;
+	h->shared = on_shared;
 	h->arg = sa;
 }
 
@@ -1110,9 +1117,10 @@ subagent_fleet_hooks(struct subagent *sa, struct fleet_hooks *h)
 }
 
 void
-subagent_config_loaded(struct subagent *sa)
+subagent_config_loaded(struct subagent *sa, const char *file)
 {
 	sa->config_time = time(NULL);
+	sa->config_file = file;
 }
 
 void

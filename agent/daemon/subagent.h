@@ -35,7 +35,8 @@ void		 subagent_settle(struct subagent *);
 void		 subagent_start(struct subagent *);
 /* Re-read net-snmp's descriptors and timeout. */
 void		 subagent_sync(struct subagent *);
-void		 subagent_config_loaded(struct subagent *);
+/* A configuration was loaded from file (which must stay valid). */
+void		 subagent_config_loaded(struct subagent *, const char *file);
 /* The notification limits of the configuration (0: the defaults). */
 void		 subagent_configure(struct subagent *, unsigned notify_rate,
 		    unsigned notify_queue);

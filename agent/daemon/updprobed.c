@@ -146,7 +146,7 @@ apply(struct daemon *d, struct mon_config *cfg, int initial)
 	}
 	fleet_apply(d->fleet, dirs, ndirs, rescan, initial);
 	subagent_settle(d->sa);
-	subagent_config_loaded(d->sa);
+	subagent_config_loaded(d->sa, d->conffile);
 	return 0;
 }
 

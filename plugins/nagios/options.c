@@ -327,6 +327,20 @@ direct_option(int ch, const char *arg, struct options *o, char *err,
 	return 1;
 }
 
+/*
+ * -n in agent mode: a target or base station name, or a server name
+ * (updprobeServerName: a host, '/', hexadecimal digits).
+ */
+static int
+row_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= UPDPROBE_MIB_NAME_MIN && n <= UPDPROBE_MIB_NAME_MAX &&
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-:/") == n;
+}
+
 /* After the options: the combinations, and the target of --direct. */
 static int
 validate_arguments(struct options *o, char *err, size_t errlen)
@@ -335,9 +349,10 @@ validate_arguments(struct options *o, char *err, size_t errlen)
 		if (o->direct_opts)
 			return errorf(err, errlen, "the updprobe options need "
 			    "--direct URL or --provisioning FILE");
-		if (o->name != NULL && target_set_name(&o->t, o->name, err,
-		    errlen) == -1)
-			return -1;
+		if (o->name != NULL && !row_name_ok(o->name))
+			return errorf(err, errlen, "-n \"%s\": a target, base "
+			    "station or server name expected (1-%d of A-Z a-z "
+			    "0-9 . _ - : /)", o->name, UPDPROBE_MIB_NAME_MAX);
 		if (o->snmp_version == SNMP_VERSION_3 && o->secname == NULL)
 			return errorf(err, errlen, "-P 3 needs -U secname");
 		if (o->snmp_version != SNMP_VERSION_3 && (o->secname != NULL ||
