@@ -129,6 +129,7 @@ struct fleet {
 	size_t			 npending, cappending;
 
 	struct scan		 scan;
+	struct fleet_server	*waiting;	/* to start when it ends */
 	uint64_t		 round_started;	/* loop ms, 0: no round */
 	uint32_t		 rescan_ms;
 	time_t			 last_rescan;
@@ -321,6 +322,38 @@ fleet_server_changed(struct fleet *f, struct mon_target *mt, unsigned events)
  * Servers.
  */
 
+static void
+unwait(struct fleet *f, struct fleet_server *srv)
+{
+	if (!srv->waiting)
+		return;
+	if (srv->wprev != NULL)
+		srv->wprev->wnext = srv->wnext;
+	else
+		f->waiting = srv->wnext;
+	if (srv->wnext != NULL)
+		srv->wnext->wprev = srv->wprev;
+	srv->wnext = srv->wprev = NULL;
+	srv->waiting = 0;
+}
+
+/*
+ * The servers a scan made are started when it ends: their first probes
+ * spread over the first seconds from then, not all due at once after a
+ * long scan.
+ */
+static void
+start_waiting(struct fleet *f)
+{
+	struct fleet_server *srv;
+
+	while ((srv = f->waiting) != NULL) {
+		unwait(f, srv);
+		monitor_shared_start(f->mon, srv->mt, 0);
+	}
+}
+
+/* asap: made for a single file (inotify, ProbeNow): probed at once. */
 static struct fleet_server *
 server_get(struct fleet *f, const struct target *t, int asap)
 {
@@ -343,7 +376,15 @@ server_get(struct fleet *f, const struct target *t, int asap)
 	}
 	srv->mt = mt;
 	mt->owner = srv;
-	monitor_shared_start(f->mon, mt, asap);
+	if (asap)
+		monitor_shared_start(f->mon, mt, 1);
+	else {
+		srv->waiting = 1;
+		srv->wnext = f->waiting;
+		if (f->waiting != NULL)
+			f->waiting->wprev = srv;
+		f->waiting = srv;
+	}
 	return srv;
 }
 
@@ -353,6 +394,7 @@ server_drop(struct fleet *f, struct fleet_server *srv)
 {
 	if (srv->open && f->h.server_event != NULL)
 		f->h.server_event(srv->mt, MON_EV_CLEARED, 0, f->h.arg);
+	unwait(f, srv);
 	setmap_remove(f->map, &srv->mt->t);
 	monitor_shared_free(f->mon, srv->mt);
 	free(srv);
@@ -450,7 +492,7 @@ bs_broken(struct fleet *f, struct fleet_bs *b, const char *why)
 {
 	char *e;
 
-	b->checked = time(NULL);
+	b->checked = (uint32_t)time(NULL);
 	if (b->error != NULL && strcmp(b->error, why) == 0)
 		return;
 	if ((e = strdup(why)) == NULL)
@@ -484,7 +526,7 @@ bs_settings(struct fleet *f, struct fleet_bs *b, const struct target *t,
 	if (b->srv != srv) {
 		detach(f, b);		/* the old server may go */
 		attach(b, srv);
-		b->since = time(NULL);
+		b->since = (uint32_t)time(NULL);
 	}
 	reflect(f, b);
 }
@@ -578,10 +620,18 @@ fleet_refused(const struct fleet *f)
  * One file.
  */
 
+/* Sizes past 32 bits are one size: such a file is refused anyway. */
+static uint32_t
+file_size(const struct stat *st)
+{
+	return st->st_size > (off_t)UINT32_MAX ? UINT32_MAX :
+	    (uint32_t)st->st_size;
+}
+
 static int
 same_file(const struct fleet_bs *b, const struct stat *st)
 {
-	return b->ino == (uint64_t)st->st_ino && b->size == st->st_size &&
+	return b->ino == (uint64_t)st->st_ino && b->size == file_size(st) &&
 	    b->ctime_ns == (int64_t)st->st_ctim.tv_sec * 1000000000 +
 	    st->st_ctim.tv_nsec;
 }
@@ -598,14 +648,14 @@ short_message(const struct fleet_dir *d, const char *msg)
 }
 
 /*
- * Look at file of d (lino, dtype: from the listing, or 0 / DT_UNKNOWN).
+ * Look at file of d (ino, dtype: from the listing, or 0 / DT_UNKNOWN).
  * kind: SCAN_LISTING may trust an unchanged inode number; SCAN_FORCE
  * reads the file whatever its identity.  Returns 1 if the file matches
  * the folder's pattern (a base station's, or refused), else 0.
  */
 static int
 examine(struct fleet *f, struct fleet_dir *d, const char *file,
-    uint64_t lino, unsigned char dtype, enum scan_kind kind, int asap)
+    uint64_t ino, unsigned char dtype, enum scan_kind kind, int asap)
 {
 	char name[PROVDIR_NAME_MAX + 1], path[PATH_MAX], err[512], why[600];
 	struct fleet_bs *b;
@@ -629,8 +679,10 @@ examine(struct fleet *f, struct fleet_dir *d, const char *file,
 		    "configuration");
 		return 1;
 	}
-	if (b != NULL && kind == SCAN_LISTING && b->lino == lino &&
-	    dtype != DT_LNK && dtype != DT_UNKNOWN && b->error == NULL) {
+	/* A listing names a regular file by its own inode: unchanged, and
+	 * inotify would have told of a change in place. */
+	if (b != NULL && kind == SCAN_LISTING && b->ino == ino &&
+	    dtype == DT_REG && b->error == NULL) {
 		b->gen = d->gen;
 		return 1;
 	}
@@ -647,9 +699,8 @@ examine(struct fleet *f, struct fleet_dir *d, const char *file,
 		memset(&st, 0, sizeof(st));
 	} else if (b != NULL && kind != SCAN_FORCE && same_file(b, &st)) {
 		b->gen = d->gen;
-		b->lino = lino ? lino : b->lino;
 		if (b->error != NULL)
-			b->checked = time(NULL);
+			b->checked = (uint32_t)time(NULL);
 		return 1;
 	} else
 		why[0] = '\0';
@@ -662,9 +713,8 @@ examine(struct fleet *f, struct fleet_dir *d, const char *file,
 		f->scan.added++;
 	}
 	b->gen = d->gen;
-	b->lino = lino ? lino : (uint64_t)st.st_ino;
 	b->ino = (uint64_t)st.st_ino;
-	b->size = st.st_size;
+	b->size = file_size(&st);
 	b->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 +
 	    st.st_ctim.tv_nsec;
 	if (why[0] != '\0') {
@@ -864,6 +914,7 @@ scan_end(struct fleet *f, int complete)
 		free_names(d->refusing, d->nrefusing);
 	d->refusing = NULL;
 	d->nrefusing = d->caprefusing = 0;
+	start_waiting(f);
 	log_info("provisioningDir %s: %s scan: %zu files, %zu base stations "
 	    "(%zu read, %zu new, %zu gone, %zu refused) in %llu ms, %lu ms CPU",
 	    d->path, kind_name(sc->kind), sc->files, d->count, sc->read,
@@ -925,7 +976,7 @@ scan_next(struct fleet *f)
 	    f->ifd == -1))
 		sc->kind = SCAN_FULL;
 	d->want = SCAN_NONE;
-	sc->asap = !f->initial;
+	sc->asap = 0;
 	sc->started = loop_clock_ms();
 	if (f->round_started == 0)
 		f->round_started = sc->started;

@@ -26,20 +26,24 @@ struct fleet;
 struct fleet_dir;
 struct fleet_server;
 
-/* One base station: a file of a provisioning folder. */
+/*
+ * One base station: a file of a provisioning folder.  Kept small (a
+ * fleet has 100,000 of them, README "Fleet mode"): times as 32-bit UNIX
+ * times (until 2106), the size as 32 bits (a larger file is refused).
+ */
 struct fleet_bs {
 	struct fleet_bs		*snext, *sprev;	/* of the same server */
 	struct fleet_server	*srv;		/* NULL while its file is broken */
 	struct fleet_dir	*dir;
 	char			*error;		/* why its file is broken, or NULL */
 	void			*glue;		/* the SNMP row, owned there */
-	/* The file as last read: a change of any is a change of the file. */
-	uint64_t		 lino;		/* the folder entry's inode */
+	/* The file as last read: a change of any is a change of the file
+	 * (a folder entry with another inode number too). */
 	uint64_t		 ino;		/* the file's (a link's target) */
 	int64_t			 ctime_ns;
-	int64_t			 size;
-	time_t			 since;		/* its server or state changed */
-	time_t			 checked;	/* broken: file last looked at */
+	uint32_t		 size;
+	uint32_t		 since;		/* its server or state changed */
+	uint32_t		 checked;	/* broken: file last looked at */
 	uint32_t		 gen;		/* the scan that saw it last */
 	uint32_t		 notify_gen;	/* notify.c: summary counted in */
 	struct fan_bs		 fan;		/* what was announced for it */
@@ -54,6 +58,9 @@ struct fleet_server {
 	uint32_t		 count;
 	int			 open;		/* a problem announced as the
 						 * server is not cleared yet */
+	/* Made by a scan: started when the scan ends (fleet.c). */
+	struct fleet_server	*wnext, *wprev;
+	int			 waiting;
 };
 
 struct fleet_hooks {

@@ -12,6 +12,8 @@
  * whole array); more rebuild it (a sort of the new rows and one sorted
  * pass over all). */
 #define ONE_BY_ONE_MAX	256
+/* A batch list larger than this is given back after the batch. */
+#define KEEP_MAX	4096
 
 enum row_state {
 	ROW_PENDING,		/* added, not served yet */
@@ -124,7 +126,7 @@ insert(struct rows *rs, struct mib_row *row)
 static int
 rebuild(struct rows *rs, struct mib_row **fresh, size_t nfresh)
 {
-	size_t n = CONTAINER_SIZE(rs->c), i, j, k, nold = 0;
+	size_t n = CONTAINER_SIZE(rs->c), i, j, nold = 0;
 	struct mib_row **old, *row;
 
 	if ((old = calloc(n + 1, sizeof(*old))) == NULL)
@@ -135,7 +137,7 @@ rebuild(struct rows *rs, struct mib_row **fresh, size_t nfresh)
 			old[nold++] = row;
 	qsort(fresh, nfresh, sizeof(*fresh), cmp_rows);
 	CONTAINER_CLEAR(rs->c, NULL, NULL);
-	for (i = j = k = 0; i < nold || j < nfresh; k++) {
+	for (i = j = 0; i < nold || j < nfresh;) {
 		if (j == nfresh || (i < nold &&
 		    netsnmp_compare_netsnmp_index(old[i], fresh[j]) < 0))
 			insert(rs, old[i++]);
@@ -170,6 +172,16 @@ rows_flush(struct rows *rs)
 	for (i = 0; i < rs->ndead; i++)
 		free(rs->dead[i]);
 	rs->ndead = 0;
+	if (rs->capadd > KEEP_MAX) {
+		free(rs->add);
+		rs->add = NULL;
+		rs->capadd = 0;
+	}
+	if (rs->capdead > KEEP_MAX) {
+		free(rs->dead);
+		rs->dead = NULL;
+		rs->capdead = 0;
+	}
 }
 
 struct mib_row *

@@ -350,9 +350,10 @@ validate_arguments(struct options *o, char *err, size_t errlen)
 			return errorf(err, errlen, "the updprobe options need "
 			    "--direct URL or --provisioning FILE");
 		if (o->name != NULL && !row_name_ok(o->name))
-			return errorf(err, errlen, "-n \"%s\": a target, base "
-			    "station or server name expected (1-%d of A-Z a-z "
-			    "0-9 . _ - : /)", o->name, UPDPROBE_MIB_NAME_MAX);
+			return errorf(err, errlen, "target name \"%s\": -n "
+			    "takes a target, base station or server name (1-%d "
+			    "of A-Z a-z 0-9 . _ - : /)", o->name,
+			    UPDPROBE_MIB_NAME_MAX);
 		if (o->snmp_version == SNMP_VERSION_3 && o->secname == NULL)
 			return errorf(err, errlen, "-P 3 needs -U secname");
 		if (o->snmp_version != SNMP_VERSION_3 && (o->secname != NULL ||
