@@ -6,6 +6,7 @@
 #                   (plain build, then AddressSanitizer + UBSan build)
 #   make demo       demo update servers in several states, and the verdicts
 #   make bench      fleet-scale benchmark (nginx, 100 to 10,000 targets, peers)
+#   make bench-fleet  fleet mode: 100,000 base stations over 1,000 settings
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each
 #   make install    PREFIX=/usr/local DESTDIR=
 #
@@ -192,6 +193,10 @@ bench: deps all
 	@BUILD_DIR=$(BUILD) UPDPROBE=$(BUILD)/updprobe \
 	    UPDPROBED=$(BUILD)/updprobed tests/bench/run.sh
 
+# Fleet mode: 100,000 base stations over 1,000 settings (about 15 min).
+bench-fleet: deps all
+	@BUILD_DIR=$(BUILD) UPDPROBED=$(BUILD)/updprobed tests/bench/fleet.sh
+
 # The engine's sources, for tests/fuzz/build.sh.
 engine-src:
 	@echo $(ENGINE_SRC)
@@ -273,4 +278,5 @@ clean:
 FORCE:
 
 .PHONY: all deps unit layers mibcheck $(E2E_SUITES) e2e quick engine-src \
-	fuzz bench longrun storm-full check demo install clean FORCE
+	fuzz bench bench-fleet longrun storm-full check demo install clean \
+	e2e-fleet FORCE
