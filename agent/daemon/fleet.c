@@ -48,6 +48,10 @@
 /* Files named by inotify and waiting for SETTLE_MS; past it a full scan
  * of the folder is cheaper. */
 #define PENDING_MAX		10000
+/* The first probes of new servers are spread over this much time each
+ * (at least the monitor's 10 s, at most their interval): 1,000 servers,
+ * 50 s. */
+#define SPREAD_PER_SERVER_MS	50
 /* What the folder watch asks the kernel for. */
 #define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
 			 IN_DELETE | IN_CREATE | IN_ATTRIB | IN_DELETE_SELF | \
@@ -338,18 +342,23 @@ unwait(struct fleet *f, struct fleet_server *srv)
 }
 
 /*
- * The servers a scan made are started when it ends: their first probes
- * spread over the first seconds from then, not all due at once after a
- * long scan.
+ * The servers a scan made are started when it ends, their first probes
+ * spread from then (not all due at once after a long scan), over
+ * SPREAD_PER_SERVER_MS each: their peak of probes in flight (a probe
+ * holds about 100 KiB while it runs) stays low however many there are.
  */
 static void
 start_waiting(struct fleet *f)
 {
 	struct fleet_server *srv;
+	uint64_t n = 0;
 
+	for (srv = f->waiting; srv != NULL; srv = srv->wnext)
+		n++;
 	while ((srv = f->waiting) != NULL) {
 		unwait(f, srv);
-		monitor_shared_start(f->mon, srv->mt, 0);
+		monitor_shared_start(f->mon, srv->mt, 0,
+		    n * SPREAD_PER_SERVER_MS);
 	}
 }
 
@@ -377,7 +386,7 @@ server_get(struct fleet *f, const struct target *t, int asap)
 	srv->mt = mt;
 	mt->owner = srv;
 	if (asap)
-		monitor_shared_start(f->mon, mt, 1);
+		monitor_shared_start(f->mon, mt, 1, 0);
 	else {
 		srv->waiting = 1;
 		srv->wnext = f->waiting;

@@ -555,17 +555,25 @@ monitor_find(struct monitor *m, const char *name)
 	return p ? *p : NULL;
 }
 
-/* Schedule mt by its settings, the first probe soon. */
+/* Schedule mt by its settings, the first probe within spread_ms (at
+ * most its interval). */
 static void
-settle(struct monitor *m, struct mon_target *mt)
+settle_within(struct monitor *m, struct mon_target *mt, uint64_t spread_ms)
 {
 	uint64_t spread;
 
 	mt->interval = mt->t.interval ? mt->t.interval : m->interval;
 	spread = (uint64_t)mt->interval * 1000;
-	if (spread > MON_START_SPREAD_MS)
-		spread = MON_START_SPREAD_MS;
+	if (spread > spread_ms)
+		spread = spread_ms;
 	schedule(mt, rnd(m) % (spread + 1));
+}
+
+/* Schedule mt by its settings, the first probe soon. */
+static void
+settle(struct monitor *m, struct mon_target *mt)
+{
+	settle_within(m, mt, MON_START_SPREAD_MS);
 }
 
 /* maxProbes, or fewer if the descriptors the process may open are short. */
@@ -714,7 +722,8 @@ shared_started(const struct monitor *m, const struct mon_target *mt)
 }
 
 void
-monitor_shared_start(struct monitor *m, struct mon_target *mt, int asap)
+monitor_shared_start(struct monitor *m, struct mon_target *mt, int asap,
+    uint64_t spread_ms)
 {
 	if (shared_started(m, mt))
 		return;
@@ -730,7 +739,8 @@ monitor_shared_start(struct monitor *m, struct mon_target *mt, int asap)
 		mt->interval = mt->t.interval ? mt->t.interval : m->interval;
 		ask(m, mt);
 	} else
-		settle(m, mt);
+		settle_within(m, mt, spread_ms > MON_START_SPREAD_MS ?
+		    spread_ms : MON_START_SPREAD_MS);
 }
 
 void

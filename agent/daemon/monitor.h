@@ -166,14 +166,15 @@ uint32_t	 monitor_probes_run(const struct monitor *);
  * Shared settings (MON_SHARED), for fleet.c: monitor_shared_new() copies
  * t (name included) into a new probe that is not scheduled yet (NULL when
  * out of memory); monitor_shared_start() announces it (the added hook)
- * and schedules its first probe, at once (asap) or spread over the first
- * seconds as after a start; monitor_shared_free() stops, announces (the
- * removed hook, if started) and frees it.  Every shared probe is freed by
- * the fleet before monitor_free().
+ * and schedules its first probe, at once (asap) or at random within
+ * spread_ms (at least MON_START_SPREAD_MS, at most its interval), so that
+ * many new ones do not all run at once; monitor_shared_free() stops,
+ * announces (the removed hook, if started) and frees it.  Every shared
+ * probe is freed by the fleet before monitor_free().
  */
 struct mon_target *monitor_shared_new(struct monitor *, const struct target *t);
 void		 monitor_shared_start(struct monitor *, struct mon_target *,
-		    int asap);
+		    int asap, uint64_t spread_ms);
 void		 monitor_shared_free(struct monitor *, struct mon_target *);
 size_t		 monitor_shared_count(const struct monitor *);
 
