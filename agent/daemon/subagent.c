@@ -65,6 +65,7 @@ struct subagent {
 	struct rows		*targets;	/* updprobeTargetTable */
 	struct rows		*servers;	/* updprobeServerTable */
 	struct loop_timer	 rows_timer;	/* settles the rows */
+	int			 in_request;	/* table_handler() runs */
 	netsnmp_session		*session;	/* the master's, while open */
 	int			 registered;	/* and accepted our registrations */
 	unsigned		 refusals;	/* in the current attempt */
@@ -513,6 +514,7 @@ table_handler(netsnmp_mib_handler *handler,
 	netsnmp_request_info *r;
 
 	(void)handler;
+	sa->in_request = 1;
 	for (r = requests; r != NULL; r = r->next) {
 		struct mib_row *row;
 		netsnmp_table_request_info *ti;
@@ -553,6 +555,7 @@ table_handler(netsnmp_mib_handler *handler,
 			break;
 		}
 	}
+	sa->in_request = 0;
 	return SNMP_ERR_NOERROR;
 }
 
@@ -762,14 +765,19 @@ on_rows_timer(void *arg)
 	subagent_settle(arg);
 }
 
-/* From the fleet, maybe inside a request of ours: the rows are put in
- * order from the loop, before it serves the next request. */
+/*
+ * The fleet's batch is complete: the rows are put in order at once, so
+ * no request sees a row that went; inside a request of ours (a ProbeNow
+ * of a base station) net-snmp still holds rows, so from the loop then.
+ */
 static void
 on_settled(void *arg)
 {
 	struct subagent *sa = arg;
 
-	if (!loop_timer_armed(&sa->rows_timer))
+	if (!sa->in_request)
+		subagent_settle(sa);
+	else if (!loop_timer_armed(&sa->rows_timer))
 		loop_timer_set(sa->loop, &sa->rows_timer, 0);
 }
 

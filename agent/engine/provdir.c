@@ -38,6 +38,24 @@ provdir_extension(const char *pattern)
 	return dot;
 }
 
+/*
+ * Does file match pattern?  "*" and a literal (the usual "*.cfg") is
+ * decided by its end, without fnmatch(): a folder of 100,000 files is
+ * listed at every rescan.
+ */
+static int
+matches(const char *pattern, const char *file, size_t n)
+{
+	size_t lit;
+
+	if (pattern[0] == '*' && strpbrk(pattern + 1, GLOB_CHARS) == NULL) {
+		lit = strlen(pattern + 1);
+		return file[0] != '.' && n >= lit &&
+		    memcmp(file + n - lit, pattern + 1, lit) == 0;
+	}
+	return fnmatch(pattern, file, FNM_PERIOD) == 0;
+}
+
 int
 provdir_name(const char *pattern, const char *file, char *name,
     size_t namelen)
@@ -45,7 +63,7 @@ provdir_name(const char *pattern, const char *file, char *name,
 	const char *ext = provdir_extension(pattern);
 	size_t n = strlen(file), e = strlen(ext);
 
-	if (fnmatch(pattern, file, FNM_PERIOD) != 0)
+	if (!matches(pattern, file, n))
 		return -1;
 	if (e > 0 && n > e && strcmp(file + n - e, ext) == 0)
 		n -= e;

@@ -52,7 +52,7 @@ WAIT=30
 for f in "$UPDPROBED" "$UPDPROBE" "$CHECK_UPDPROBE"; do
 	[ -x "$f" ] || bail_out "$f is not an executable file (make)"
 done
-TRAP_WAIT=$WAIT
+export TRAP_WAIT=$WAIT	# for snmplib.sh's wait_trap
 start_httpfault || bail_out "start the HTTP update server (tests/servers/httpfault.py)"
 start_dnsfake || bail_out "start the DNS server (tests/servers/dnsfake.py)"
 start_snmptrapd || bail_out "start snmptrapd (see above)"
