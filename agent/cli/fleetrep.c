@@ -438,7 +438,8 @@ fleetrep_run(const struct fleetrep_opts *o)
 		}
 	if (probe_all(&fl) == -1)
 		goto out;
-	qsort(fl.servers, fl.nservers, sizeof(*fl.servers), by_impact);
+	if (fl.nservers > 1)
+		qsort(fl.servers, fl.nservers, sizeof(*fl.servers), by_impact);
 	if (o->json)
 		print_json(&fl);
 	else

@@ -135,7 +135,8 @@ rebuild(struct rows *rs, struct mib_row **fresh, size_t nfresh)
 		if (CONTAINER_GET_AT(rs->c, i, (void **)&row) == 0 &&
 		    row->state == ROW_SERVED)
 			old[nold++] = row;
-	qsort(fresh, nfresh, sizeof(*fresh), cmp_rows);
+	if (nfresh > 1)
+		qsort(fresh, nfresh, sizeof(*fresh), cmp_rows);
 	CONTAINER_CLEAR(rs->c, NULL, NULL);
 	for (i = j = 0; i < nold || j < nfresh;) {
 		if (j == nfresh || (i < nold &&
