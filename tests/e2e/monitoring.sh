@@ -219,7 +219,9 @@ write_conf() {		# FLIP-FOLDER
 			echo "target $name $H/good/"
 		done
 		# the fleet part of the Zabbix test
-		[ -n "${FLEET_LINE:-}" ] && echo "$FLEET_LINE"
+		if [ -n "${FLEET_LINE:-}" ]; then
+			echo "$FLEET_LINE"
+		fi
 	} >"$CONF.new" && mv -f "$CONF.new" "$CONF"
 }
 FLIP=good
