@@ -1145,9 +1145,9 @@ on_settle(void *arg)
 	timespec_add_since(&cpu, &t0);
 	if (f->h.settled != NULL)
 		f->h.settled(f->h.arg);
-	log_info("provisioning folders: %zu changes applied in %llu ms, "
-	    "%lu ms CPU", n, (unsigned long long)(loop_clock_ms() - started),
-	    timespec_ms(&cpu));
+	log_info("provisioning folders: %zu change%s applied in %llu ms, "
+	    "%lu ms CPU", n, n == 1 ? "" : "s",
+	    (unsigned long long)(loop_clock_ms() - started), timespec_ms(&cpu));
 }
 
 static void
