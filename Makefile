@@ -6,6 +6,7 @@
 #                   (plain build, then AddressSanitizer + UBSan build)
 #   make demo       demo update servers in several states, and the verdicts
 #   make bench      fleet-scale benchmark (nginx, 100 to 10,000 targets, peers)
+#   make bench-fleet  fleet mode: 100,000 base stations over 1,000 settings
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each
 #   make mutate     breaks the product on purpose, in a copy: the tests
 #                   must catch each breakage
@@ -66,15 +67,17 @@ ENGINE_SRC = agent/engine/loop.c agent/engine/codes.c \
 	     agent/engine/dirfile.c agent/engine/provfile.c \
 	     agent/engine/target.c agent/engine/secret.c \
 	     agent/engine/probe.c agent/engine/verdict.c agent/engine/fetch.c \
-	     agent/engine/xfer.c agent/engine/dns.c \
+	     agent/engine/xfer.c agent/engine/dns.c agent/engine/settings.c \
+	     agent/engine/provdir.c \
 	     agent/engine/run.c agent/engine/util.c agent/engine/span.c
 ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/version.o
 DAEMON_SRC = agent/daemon/updprobed.c agent/daemon/conf.c \
 	     agent/daemon/notify.c agent/daemon/mibstring.c \
 	     agent/daemon/monitor.c agent/daemon/confirm.c \
+	     agent/daemon/fleet.c agent/daemon/fanout.c agent/daemon/rows.c \
 	     agent/daemon/subagent.c agent/daemon/log.c
 DAEMON_OBJ = $(DAEMON_SRC:%.c=$(BUILD)/%.o)
-CLI_SRC    = agent/cli/updprobe.c agent/cli/report.c
+CLI_SRC    = agent/cli/updprobe.c agent/cli/report.c agent/cli/fleetrep.c
 CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 PLUGIN_SRC = plugins/nagios/check_updprobe.c plugins/nagios/options.c \
 	     plugins/nagios/agent.c plugins/nagios/render.c
@@ -120,12 +123,15 @@ $(BUILD)/check_updprobe: $(PLUGIN_OBJ) $(BUILD)/libengine.a
 # --- unit tests (cmocka) -------------------------------------------------
 
 UNIT_TESTS = test_dirfile test_provfile test_target test_secret test_loop \
-	     test_verdict test_confirm
+	     test_verdict test_confirm test_settings test_fanout
 UNIT_BIN   = $(UNIT_TESTS:%=$(BUILD)/tests/%)
-# Unit tests see the engine's private headers; test_confirm the daemon's.
+# Unit tests see the engine's private headers; test_confirm and
+# test_fanout the daemon's.
 $(BUILD)/tests/unit/%.o: CFLAGS += -Iagent/engine $(ENGINE_PUB) $(LIB_CFLAGS)
 $(BUILD)/tests/unit/test_confirm.o: CFLAGS += -Iagent/daemon
 $(BUILD)/tests/test_confirm: $(BUILD)/agent/daemon/confirm.o
+$(BUILD)/tests/unit/test_fanout.o: CFLAGS += -Iagent/daemon
+$(BUILD)/tests/test_fanout: $(BUILD)/agent/daemon/fanout.o
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libengine.a
 	@mkdir -p $(@D)
@@ -172,6 +178,9 @@ e2e-daemon: all
 	    tests/e2e/daemon.sh
 e2e-storm: all
 	@UPDPROBED=$(BUILD)/updprobed tests/e2e/storm.sh
+e2e-fleet: all
+	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
+	    CHECK_UPDPROBE=$(BUILD)/check_updprobe tests/e2e/fleet.sh
 # The storms at the scale they were found at (3,000 / 10,000 / 20,000).
 storm-full: deps-check all
 	@UPDPROBED=$(BUILD)/updprobed tests/e2e/storm.sh --full
@@ -179,7 +188,7 @@ e2e-servers: all
 	@UPDPROBE=$(BUILD)/updprobe UPDPROBED=$(BUILD)/updprobed \
 	    tests/e2e/servers.sh
 E2E_SUITES = e2e-cli e2e-agent e2e-nagios e2e-plugins e2e-hostile \
-	     e2e-servers e2e-daemon e2e-storm e2e-monitoring
+	     e2e-servers e2e-daemon e2e-storm e2e-fleet e2e-monitoring
 e2e: $(E2E_SUITES)
 # The suites, for tests/check.sh.
 e2e-suites:
@@ -204,6 +213,10 @@ longrun: deps-check all
 bench: deps-bench all
 	@BUILD_DIR=$(BUILD) UPDPROBE=$(BUILD)/updprobe \
 	    UPDPROBED=$(BUILD)/updprobed tests/bench/run.sh
+
+# Fleet mode: 100,000 base stations over 1,000 settings (about 15 min).
+bench-fleet: deps all
+	@BUILD_DIR=$(BUILD) UPDPROBED=$(BUILD)/updprobed tests/bench/fleet.sh
 
 # The engine's sources, for tests/fuzz/build.sh.
 engine-src:
@@ -299,5 +312,5 @@ clean:
 FORCE:
 
 .PHONY: all deps unit layers mibcheck depstest $(E2E_SUITES) e2e e2e-suites quick \
-	engine-src fuzz bench longrun storm-full mutate check demo install deb \
-	fresh clean FORCE
+	engine-src fuzz bench bench-fleet longrun storm-full mutate check demo install \
+	deb fresh clean FORCE

@@ -41,6 +41,10 @@
 #define UPDPROBE_MIB_TARGET_ENTRY_OID_LEN	(UPDPROBE_MIB_TARGET_TABLE_OID_LEN + 1)
 #define UPDPROBE_MIB_NOTIF_OBJECTS_OID		UPDPROBE_MIB_OBJECTS_OID, 3	/* mib: updprobeNotificationObjects */
 #define UPDPROBE_MIB_NOTIF_OBJECTS_OID_LEN	(UPDPROBE_MIB_OBJECTS_OID_LEN + 1)
+#define UPDPROBE_MIB_SERVER_TABLE_OID		UPDPROBE_MIB_OBJECTS_OID, 4	/* mib: updprobeServerTable */
+#define UPDPROBE_MIB_SERVER_TABLE_OID_LEN	(UPDPROBE_MIB_OBJECTS_OID_LEN + 1)
+#define UPDPROBE_MIB_SERVER_ENTRY_OID		UPDPROBE_MIB_SERVER_TABLE_OID, 1	/* mib: updprobeServerEntry */
+#define UPDPROBE_MIB_SERVER_ENTRY_OID_LEN	(UPDPROBE_MIB_SERVER_TABLE_OID_LEN + 1)
 
 /* Scalars, under UPDPROBE_MIB_AGENT_OID; the instance is .0. */
 enum updprobe_mib_scalar {
@@ -50,7 +54,13 @@ enum updprobe_mib_scalar {
 	UPDPROBE_MIB_SCALAR_CONFIG_LOAD_TIME = 4,	/* mib: updprobeConfigLoadTime */
 	UPDPROBE_MIB_SCALAR_NOTIFS_SENT = 5,		/* mib: updprobeNotificationsSent */
 	UPDPROBE_MIB_SCALAR_NOTIFS_DROPPED = 6,		/* mib: updprobeNotificationsDropped */
-	UPDPROBE_MIB_SCALAR_NOTIFS_QUEUED = 7		/* mib: updprobeNotificationsQueued */
+	UPDPROBE_MIB_SCALAR_NOTIFS_QUEUED = 7,		/* mib: updprobeNotificationsQueued */
+	UPDPROBE_MIB_SCALAR_SERVER_COUNT = 8,		/* mib: updprobeServerCount */
+	UPDPROBE_MIB_SCALAR_BASE_STATION_COUNT = 9,	/* mib: updprobeBaseStationCount */
+	UPDPROBE_MIB_SCALAR_PROV_BROKEN = 10,		/* mib: updprobeProvisioningBroken */
+	UPDPROBE_MIB_SCALAR_PROV_REFUSED = 11,		/* mib: updprobeProvisioningRefused */
+	UPDPROBE_MIB_SCALAR_RESCAN_DURATION = 12,	/* mib: updprobeRescanDuration */
+	UPDPROBE_MIB_SCALAR_LAST_RESCAN = 13		/* mib: updprobeLastRescan */
 };
 
 /* Objects only notifications carry (accessible-for-notify), under
@@ -86,10 +96,62 @@ enum updprobe_mib_column {
 	UPDPROBE_MIB_COL_PROBLEMS = 16,		/* mib: updprobeTargetProblems */
 	UPDPROBE_MIB_COL_PROBE_NOW = 17,	/* mib: updprobeTargetProbeNow */
 	UPDPROBE_MIB_COL_INTERVAL = 18,		/* mib: updprobeTargetInterval */
-	UPDPROBE_MIB_COL_PREVIOUS_CODE = 19	/* mib: updprobeTargetPreviousCode */
+	UPDPROBE_MIB_COL_PREVIOUS_CODE = 19,	/* mib: updprobeTargetPreviousCode */
+	UPDPROBE_MIB_COL_SOURCE = 20,		/* mib: updprobeTargetSource */
+	UPDPROBE_MIB_COL_SERVER = 21,		/* mib: updprobeTargetServer */
+	UPDPROBE_MIB_COL_SOURCE_STATE = 22	/* mib: updprobeTargetSourceState */
 };
 #define UPDPROBE_MIB_COL_FIRST	UPDPROBE_MIB_COL_CODE
-#define UPDPROBE_MIB_COL_LAST	UPDPROBE_MIB_COL_PREVIOUS_CODE
+#define UPDPROBE_MIB_COL_LAST	UPDPROBE_MIB_COL_SOURCE_STATE
+
+/* updprobeTargetSourceState */
+#define UPDPROBE_MIB_SOURCE_CONFIGURATION	1	/* mib: updprobeTargetSourceState configuration */
+#define UPDPROBE_MIB_SOURCE_FILE_OK		2	/* mib: updprobeTargetSourceState fileOk */
+#define UPDPROBE_MIB_SOURCE_FILE_BROKEN		3	/* mib: updprobeTargetSourceState fileBroken */
+
+/*
+ * Columns of updprobeServerEntry, under UPDPROBE_MIB_SERVER_ENTRY_OID:
+ * 2 to 19 have the numbers (and meaning) of updprobeTargetEntry's, so
+ * the code reads both tables with the UPDPROBE_MIB_COL_ numbers; these
+ * are the server table's names for them and its own columns.  The index
+ * is the server name, length-prefixed like a target name.
+ */
+enum updprobe_mib_server_column {
+	UPDPROBE_MIB_SCOL_NAME = 1,		/* mib: updprobeServerName */
+	UPDPROBE_MIB_SCOL_CODE = 2,		/* mib: updprobeServerCode */
+	UPDPROBE_MIB_SCOL_STEP = 3,		/* mib: updprobeServerStep */
+	UPDPROBE_MIB_SCOL_DETAIL = 4,		/* mib: updprobeServerDetail */
+	UPDPROBE_MIB_SCOL_URL = 5,		/* mib: updprobeServerUrl */
+	UPDPROBE_MIB_SCOL_VERSION = 6,		/* mib: updprobeServerVersion */
+	UPDPROBE_MIB_SCOL_LAST_PROBE = 7,	/* mib: updprobeServerLastProbe */
+	UPDPROBE_MIB_SCOL_LAST_CHANGE = 8,	/* mib: updprobeServerLastChange */
+	UPDPROBE_MIB_SCOL_DNS_TIME = 9,		/* mib: updprobeServerDnsTime */
+	UPDPROBE_MIB_SCOL_CONNECT_TIME = 10,	/* mib: updprobeServerConnectTime */
+	UPDPROBE_MIB_SCOL_DIRFILE_TIME = 11,	/* mib: updprobeServerDirFileTime */
+	UPDPROBE_MIB_SCOL_FIRMWARE_TIME = 12,	/* mib: updprobeServerFirmwareTime */
+	UPDPROBE_MIB_SCOL_HTTP_STATUS = 13,	/* mib: updprobeServerHttpStatus */
+	UPDPROBE_MIB_SCOL_FIRMWARE_SIZE = 14,	/* mib: updprobeServerFirmwareSize */
+	UPDPROBE_MIB_SCOL_PROBES = 15,		/* mib: updprobeServerProbes */
+	UPDPROBE_MIB_SCOL_PROBLEMS = 16,	/* mib: updprobeServerProblems */
+	UPDPROBE_MIB_SCOL_PROBE_NOW = 17,	/* mib: updprobeServerProbeNow */
+	UPDPROBE_MIB_SCOL_INTERVAL = 18,	/* mib: updprobeServerInterval */
+	UPDPROBE_MIB_SCOL_PREVIOUS_CODE = 19,	/* mib: updprobeServerPreviousCode */
+	UPDPROBE_MIB_SCOL_BASE_STATIONS = 20,	/* mib: updprobeServerBaseStations */
+	UPDPROBE_MIB_SCOL_SETTINGS = 21,	/* mib: updprobeServerSettings */
+	UPDPROBE_MIB_SCOL_TYPE = 22		/* mib: updprobeServerType */
+};
+#define UPDPROBE_MIB_SCOL_FIRST	UPDPROBE_MIB_SCOL_CODE
+#define UPDPROBE_MIB_SCOL_LAST	UPDPROBE_MIB_SCOL_TYPE
+_Static_assert((int)UPDPROBE_MIB_SCOL_CODE == (int)UPDPROBE_MIB_COL_CODE &&
+    (int)UPDPROBE_MIB_SCOL_DETAIL == (int)UPDPROBE_MIB_COL_DETAIL &&
+    (int)UPDPROBE_MIB_SCOL_PROBE_NOW == (int)UPDPROBE_MIB_COL_PROBE_NOW &&
+    (int)UPDPROBE_MIB_SCOL_PREVIOUS_CODE ==
+    (int)UPDPROBE_MIB_COL_PREVIOUS_CODE,
+    "the server table's columns 2-19 are the target table's");
+
+/* updprobeServerType */
+#define UPDPROBE_MIB_SERVER_CONFIGURED		1	/* mib: updprobeServerType configured */
+#define UPDPROBE_MIB_SERVER_PROVISIONING	2	/* mib: updprobeServerType provisioning */
 
 /*
  * Notifications, under UPDPROBE_MIB_NOTIFICATIONS_OID. Their varbinds,
@@ -99,12 +161,19 @@ enum updprobe_mib_column {
  *   cleared:    code, previous code
  *   notificationsSuppressed: updprobeSuppressedNotifications.0,
  *               updprobeSuppressedTargets.0, updprobeNotificationsDropped.0
+ * and the server's, each with the server row's instance suffix:
+ *   serverCodeChange: code, previous code, step, detail, base stations
+ *   serverProblem:    code, step, detail, base stations
+ *   serverCleared:    code, previous code, base stations
  */
 enum updprobe_mib_notification {
 	UPDPROBE_MIB_NOTIF_CODE_CHANGE = 1,	/* mib: updprobeCodeChange */
 	UPDPROBE_MIB_NOTIF_PROBLEM = 2,		/* mib: updprobeProblem */
 	UPDPROBE_MIB_NOTIF_CLEARED = 3,		/* mib: updprobeCleared */
-	UPDPROBE_MIB_NOTIF_SUPPRESSED = 4	/* mib: updprobeNotificationsSuppressed */
+	UPDPROBE_MIB_NOTIF_SUPPRESSED = 4,	/* mib: updprobeNotificationsSuppressed */
+	UPDPROBE_MIB_NOTIF_SERVER_CODE_CHANGE = 5,	/* mib: updprobeServerCodeChange */
+	UPDPROBE_MIB_NOTIF_SERVER_PROBLEM = 6,	/* mib: updprobeServerProblem */
+	UPDPROBE_MIB_NOTIF_SERVER_CLEARED = 7	/* mib: updprobeServerCleared */
 };
 
 /*
@@ -162,5 +231,10 @@ _Static_assert(UPDPROBE_MIB_CODE_NOT_PROBED < 0 &&
 #define UPDPROBE_MIB_URL_MAX		255	/* mib: SIZE updprobeTargetUrl */
 #define UPDPROBE_MIB_VERSION_MAX	8	/* mib: SIZE updprobeTargetVersion */
 #define UPDPROBE_MIB_HTTP_STATUS_MAX	999	/* mib: RANGE updprobeTargetHttpStatus */
+#define UPDPROBE_MIB_SOURCE_MAX		255	/* mib: SIZE updprobeTargetSource */
+#define UPDPROBE_MIB_SERVER_REF_MAX	32	/* mib: SIZE updprobeTargetServer */
+#define UPDPROBE_MIB_SERVER_NAME_MIN	1	/* mib: SIZEMIN updprobeServerName */
+#define UPDPROBE_MIB_SERVER_NAME_MAX	32	/* mib: SIZE updprobeServerName */
+#define UPDPROBE_MIB_SETTINGS_MAX	255	/* mib: SIZE updprobeServerSettings */
 
 #endif

@@ -1,8 +1,11 @@
 /*
  * updprobe - one-shot diagnosis: which "Code N" would a Snom m3 base
- * station show if it tried a firmware update from this server now?
+ * station show if it tried a firmware update from this server now?  With
+ * --provisioning-dir, every base station of a folder of provisioning
+ * files (fleetrep.c).
  *
- * Exit status: the predicted code (0-12); 64 usage error; 70 internal.
+ * Exit status: the predicted code (0-12; for a folder, the code most base
+ * stations would show); 64 usage error; 70 internal.
  */
 #include <sys/prctl.h>
 
@@ -13,6 +16,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "fleetrep.h"
+#include "provdir.h"
 #include "report.h"
 #include "run.h"
 #include "util.h"
@@ -22,13 +27,16 @@
 #define OPT_TARGET	1000
 
 enum {
-	OPT_TIMEOUT = 256, OPT_PROVISIONING, OPT_JSON, OPT_VERSION
+	OPT_TIMEOUT = 256, OPT_PROVISIONING, OPT_JSON, OPT_VERSION,
+	OPT_PROVISIONING_DIR, OPT_PATTERN
 };
 
 struct cli {
 	struct target		 t;
 	const char		*url;
 	const char		*provisioning;
+	const char		*provdir;
+	const char		*pattern;
 	int			 json;
 	int			 verbose;
 };
@@ -41,16 +49,24 @@ usage(int status)
 	fprintf(f,
 "usage: updprobe [options] URL\n"
 "       updprobe [options] --provisioning FILE\n"
+"       updprobe [options] --provisioning-dir DIR [--pattern GLOB]\n"
 "URL is http://, https:// or tftp://HOST[:PORT]/FOLDER/\n");
 	target_options_help(f);
 	fprintf(f,
 "  --timeout S            the device's patience per step (default %d s);\n"
 "                         a probe ends within %llu s at the default\n"
 "  --provisioning FILE    take server, folder, protocol from an m3 file\n"
+"  --provisioning-dir DIR every base station of a folder of m3 files, each\n"
+"                         distinct setting probed once; the options above\n"
+"                         are the defaults of every file\n"
+"  --pattern GLOB         the folder's files (default " PROVDIR_DEFAULT_PATTERN
+"; the name\n"
+"                         of a base station is its file's without .cfg)\n"
 "  --json                 one JSON object instead of the trace\n"
 "  -v                     show every step, also those not run\n"
 "  -V, --version          print the program's version\n"
-"Exit status: the predicted code 0-12, 64 usage error, 70 internal error.\n",
+"Exit status: the predicted code 0-12 (a folder: the code most base stations\n"
+"would show, 0 if none would fail), 64 usage error, 70 internal error.\n",
 	    TARGET_DEFAULT_TIMEOUT, (unsigned long long)probe_hard_limit_ms(
 	    TARGET_DEFAULT_TIMEOUT * 1000) / 1000);
 	exit(status);
@@ -77,6 +93,14 @@ own_option(struct cli *c, int ch, char **argv)
 	case OPT_PROVISIONING:
 		c->provisioning = optarg;
 		break;
+	case OPT_PROVISIONING_DIR:
+		c->provdir = optarg;
+		break;
+	case OPT_PATTERN:
+		if (provdir_pattern_ok(optarg, err, sizeof(err)) == -1)
+			usage_error(err);
+		c->pattern = optarg;
+		break;
 	case OPT_JSON:
 		c->json = 1;
 		break;
@@ -102,6 +126,9 @@ parse_args(struct cli *c, int argc, char **argv)
 	static const struct option own[] = {
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "provisioning", required_argument, NULL, OPT_PROVISIONING },
+		{ "provisioning-dir", required_argument, NULL,
+		  OPT_PROVISIONING_DIR },
+		{ "pattern", required_argument, NULL, OPT_PATTERN },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -128,8 +155,12 @@ parse_args(struct cli *c, int argc, char **argv)
 		c->url = argv[optind++];
 	if (optind < argc)
 		usage_error("one URL only");
-	if ((c->url == NULL) == (c->provisioning == NULL))
-		usage_error("give either a URL or --provisioning FILE");
+	if ((c->url != NULL) + (c->provisioning != NULL) +
+	    (c->provdir != NULL) != 1)
+		usage_error("give either a URL, --provisioning FILE or "
+		    "--provisioning-dir DIR");
+	if (c->pattern != NULL && c->provdir == NULL)
+		usage_error("--pattern goes with --provisioning-dir");
 	if (c->url != NULL &&
 	    target_set_url(&c->t, c->url, err, sizeof(err)) == -1)
 		usage_error(err);
@@ -155,6 +186,20 @@ main(int argc, char **argv)
 	target_init(&c.t);
 	strlcpy(c.t.name, "cli", sizeof(c.t.name));
 	parse_args(&c, argc, argv);
+	if (c.provdir != NULL) {
+		struct fleetrep_opts o = {
+			.dir = c.provdir, .defaults = &c.t, .json = c.json,
+			.verbose = c.verbose,
+			.pattern = c.pattern ? c.pattern :
+			    PROVDIR_DEFAULT_PATTERN,
+		};
+
+		rc = fleetrep_run(&o);
+		target_clear(&c.t);
+		if (fflush(stdout) == EOF)
+			return EX_SOFTWARE;
+		return rc;
+	}
 
 	/* The result is large (its notes and warnings): on the heap. */
 	if ((r = calloc(1, sizeof(*r))) == NULL) {

@@ -48,6 +48,7 @@
 #define MAX_NOTIFY_QUEUE	100000
 
 struct conf_load {
+	const char		*file;		/* the main file */
 	struct mon_config	 cfg;
 	unsigned		*set;		/* per target: SET_* */
 	size_t			 setcap;
@@ -59,6 +60,8 @@ struct conf_load {
 };
 
 static struct conf_load *loading;
+
+static int	include_path(const char *, const char *, char *, size_t);
 
 /* config_perror() logs "FILE: line N: Error: msg"; count_messages()
  * counts it. */
@@ -254,17 +257,23 @@ reserve_set(struct conf_load *l)
 	return 0;
 }
 
-/* One key=value of a target line. */
+/* One key=value of a target line, or of a provisioningDir line (dir:
+ * its files are the provisioning). */
 static int
-target_kv(struct target *t, unsigned *set, char *kv, char *err, size_t errlen)
+target_kv(struct target *t, unsigned *set, char *kv, int dir, char *err,
+    size_t errlen)
 {
 	char *eq = strchr(kv, '=');
 
 	if (eq == NULL)
 		return errorf(err, errlen, "\"%s\": key=value expected", kv);
 	*eq++ = '\0';
-	if (strcmp(kv, "provisioning") == 0)
+	if (strcmp(kv, "provisioning") == 0) {
+		if (dir)
+			return errorf(err, errlen, "provisioning=: each file of "
+			    "the folder is a base station's provisioning file");
 		return target_set_provisioning(t, eq, err, errlen);
+	}
 	if (strcmp(kv, "timeout") == 0)
 		*set |= SET_TIMEOUT;
 	else if (strcmp(kv, "maxSize") == 0)
@@ -294,7 +303,7 @@ target_line(struct target *t, unsigned *set, char *line, char *err,
 		} else if (n == 1 && strncmp(tok, "provisioning=", 13) != 0) {
 			return errorf(err, errlen, "target %s: a URL or "
 			    "provisioning=FILE expected", t->name);
-		} else if (target_kv(t, set, tok, err, errlen) == -1)
+		} else if (target_kv(t, set, tok, 0, err, errlen) == -1)
 			return -1;
 	}
 	if (n < 2)
@@ -341,6 +350,87 @@ h_target(const char *token, char *line)
 	explicit_bzero(&t, sizeof(t));
 }
 
+static void
+h_rescan(const char *token, char *line)
+{
+	(void)token;
+	line = value(line);
+	if (target_parse_seconds(line, &loading->cfg.rescan) == -1)
+		error("rescan: whole seconds 1-3600 expected");
+}
+
+/* The folder's path, relative to the main file's folder if not absolute. */
+static int
+dir_path(const char *arg, char **out, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	if (include_path(loading->file, arg, path, sizeof(path)) == -1)
+		return errorf(err, errlen, "provisioningDir: path too long");
+	if ((*out = strdup(path)) == NULL)
+		return errorf(err, errlen, "out of memory");
+	return 0;
+}
+
+/* provisioningDir DIR [pattern=GLOB] [key=value...] into d. */
+static int
+dir_line(struct mon_dir *d, char *line, char *err, size_t errlen)
+{
+	char *save = NULL, *tok;
+	size_t i;
+
+	if ((tok = strtok_r(line, " \t", &save)) == NULL)
+		return errorf(err, errlen, "provisioningDir DIR [pattern=GLOB] "
+		    "[key=value...] expected");
+	if (dir_path(tok, &d->path, err, errlen) == -1)
+		return -1;
+	while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+		if (strncmp(tok, "pattern=", 8) == 0) {
+			if (provdir_pattern_ok(tok + 8, err, errlen) == -1)
+				return -1;
+			strlcpy(d->pattern, tok + 8, sizeof(d->pattern));
+		} else if (target_kv(&d->tmpl, &d->set, tok, 1, err,
+		    errlen) == -1)
+			return -1;
+	}
+	if (d->tmpl.password[0] != '\0' && d->tmpl.user[0] == '\0')
+		return errorf(err, errlen, "provisioningDir %s: passwordFile "
+		    "needs user", d->path);
+	for (i = 0; i < loading->cfg.ndirs; i++)
+		if (strcmp(loading->cfg.dirs[i]->path, d->path) == 0)
+			return errorf(err, errlen, "provisioningDir %s is given "
+			    "twice", d->path);
+	return 0;
+}
+
+static void
+h_provdir(const char *token, char *line)
+{
+	char buf[CONF_LINE_MAX], err[512];
+	struct mon_dir *d;
+
+	(void)token;
+	line = value(line);
+	if (strlen(line) >= sizeof(buf)) {
+		error("provisioningDir line too long");
+		return;
+	}
+	strlcpy(buf, line, sizeof(buf));
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		error("out of memory");
+		return;
+	}
+	target_init(&d->tmpl);
+	strlcpy(d->pattern, PROVDIR_DEFAULT_PATTERN, sizeof(d->pattern));
+	if (dir_line(d, buf, err, sizeof(err)) == -1) {
+		mon_dir_free(d);
+		error(err);
+		return;
+	}
+	if (mon_config_add_dir(&loading->cfg, d) == -1)
+		error("out of memory");
+}
+
 void
 conf_register(void)
 {
@@ -360,6 +450,9 @@ conf_register(void)
 		{ "allowLoopback", h_allowloopback, "yes|no" },
 		{ "target", h_target,
 		  "NAME URL|provisioning=FILE [key=value...]" },
+		{ "provisioningDir", h_provdir,
+		  "DIR [pattern=GLOB] [key=value...]" },
+		{ "rescan", h_rescan, "SECONDS" },
 	};
 	size_t i;
 
@@ -368,24 +461,40 @@ conf_register(void)
 		    d[i].help);
 }
 
-/* Globals apply to every target that does not set its own. */
+/* The globals a target or folder does not set (set: SET_*). */
+static void
+inherit_one(const struct conf_load *l, struct target *t, unsigned set)
+{
+	if (!(set & SET_TIMEOUT))
+		t->timeout_ms = l->timeout_ms;
+	if (!(set & SET_MAXSIZE))
+		t->max_size = l->max_size;
+	if (!(set & SET_DNS))
+		strlcpy(t->dns_servers, l->dns.dns_servers,
+		    sizeof(t->dns_servers));
+	if (!(set & SET_LOOPBACK))
+		t->allow_loopback = l->dns.allow_loopback;
+}
+
+/*
+ * Globals apply to every target that does not set its own.  A folder's
+ * base stations get them too, and the interval as well: every setting of
+ * theirs is explicit, so a change of a global is a change of their
+ * settings (fleet.c compares settings, not lines).
+ */
 static void
 inherit(struct conf_load *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->cfg.ntargets; i++) {
-		struct target *t = mon_config_target(&l->cfg, i);
+	for (i = 0; i < l->cfg.ntargets; i++)
+		inherit_one(l, mon_config_target(&l->cfg, i), l->set[i]);
+	for (i = 0; i < l->cfg.ndirs; i++) {
+		struct mon_dir *d = l->cfg.dirs[i];
 
-		if (!(l->set[i] & SET_TIMEOUT))
-			t->timeout_ms = l->timeout_ms;
-		if (!(l->set[i] & SET_MAXSIZE))
-			t->max_size = l->max_size;
-		if (!(l->set[i] & SET_DNS))
-			strlcpy(t->dns_servers, l->dns.dns_servers,
-			    sizeof(t->dns_servers));
-		if (!(l->set[i] & SET_LOOPBACK))
-			t->allow_loopback = l->dns.allow_loopback;
+		inherit_one(l, &d->tmpl, d->set);
+		if (d->tmpl.interval == 0)
+			d->tmpl.interval = l->cfg.interval;
 	}
 }
 
@@ -548,6 +657,7 @@ conf_load(const char *file, struct mon_config *out)
 	struct conf_load l;
 
 	memset(&l, 0, sizeof(l));
+	l.file = file;
 	mon_config_init(&l.cfg);
 	l.timeout_ms = TARGET_DEFAULT_TIMEOUT * 1000;
 	l.max_size = TARGET_DEFAULT_MAXSIZE;

@@ -58,6 +58,9 @@ struct monitor {
 	uint32_t		  rng;
 	uint64_t		  local_logged;	/* loop ms, local failures */
 	unsigned		  local_failures;	/* since then */
+	struct mon_target	 *shared;	/* MON_SHARED, started */
+	size_t			  nshared;
+	int			  closing;	/* monitor_free(): start nothing */
 };
 
 static void	due(void *);
@@ -71,6 +74,7 @@ mon_config_init(struct mon_config *c)
 	c->interval = MON_DEFAULT_INTERVAL;
 	c->confirm = MON_DEFAULT_CONFIRM;
 	c->max_inflight = MON_DEFAULT_INFLIGHT;
+	c->rescan = MON_DEFAULT_RESCAN;
 }
 
 /* A target not yet scheduled: no monitor, never probed. */
@@ -104,11 +108,39 @@ mon_config_clear(struct mon_config *c)
 
 	for (i = 0; i < c->ntargets; i++)
 		mt_free(c->targets[i]);
+	for (i = 0; i < c->ndirs; i++)
+		mon_dir_free(c->dirs[i]);
 	free(c->targets);
 	free(c->slots);
+	free(c->dirs);
 	c->targets = NULL;
 	c->slots = NULL;
-	c->ntargets = c->cap = c->nslots = 0;
+	c->dirs = NULL;
+	c->ntargets = c->cap = c->nslots = c->ndirs = 0;
+}
+
+void
+mon_dir_free(struct mon_dir *d)
+{
+	if (d == NULL)
+		return;
+	target_clear(&d->tmpl);
+	free(d->path);
+	free(d);
+}
+
+int
+mon_config_add_dir(struct mon_config *c, struct mon_dir *d)
+{
+	struct mon_dir **n;
+
+	if ((n = reallocarray(c->dirs, c->ndirs + 1, sizeof(*n))) == NULL) {
+		mon_dir_free(d);
+		return -1;
+	}
+	c->dirs = n;
+	c->dirs[c->ndirs++] = d;
+	return 0;
 }
 
 /* FNV-1a: names are the operator's, spread is all that matters. */
@@ -305,6 +337,9 @@ monitor_free(struct monitor *m)
 
 	if (m == NULL)
 		return;
+	m->closing = 1;
+	while (m->shared != NULL)	/* the fleet frees them first */
+		monitor_shared_free(m, m->shared);
 	for (i = 0; i < m->n; i++)
 		drop(m, m->v[i]);
 	free(m->v);
@@ -329,6 +364,11 @@ confirm(struct monitor *m, struct mon_target *mt, int code)
 		return;
 	if (ev & CONFIRM_NEW_CODE)
 		mt->last_change = time(NULL);
+	if (mt->kind == MON_SHARED) {
+		if ((ev & CONFIRM_NEW_CODE) && m->h.shared != NULL)
+			m->h.shared(mt, ev & ~CONFIRM_NEW_CODE, m->h.arg);
+		return;
+	}
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if ((ev & order[i].bit) && m->h.event != NULL)
 			m->h.event(mt, order[i].ev, m->h.arg);
@@ -515,17 +555,25 @@ monitor_find(struct monitor *m, const char *name)
 	return p ? *p : NULL;
 }
 
-/* Schedule mt by its settings, the first probe soon. */
+/* Schedule mt by its settings, the first probe within spread_ms (at
+ * most its interval). */
 static void
-settle(struct monitor *m, struct mon_target *mt)
+settle_within(struct monitor *m, struct mon_target *mt, uint64_t spread_ms)
 {
 	uint64_t spread;
 
 	mt->interval = mt->t.interval ? mt->t.interval : m->interval;
 	spread = (uint64_t)mt->interval * 1000;
-	if (spread > MON_START_SPREAD_MS)
-		spread = MON_START_SPREAD_MS;
+	if (spread > spread_ms)
+		spread = spread_ms;
 	schedule(mt, rnd(m) % (spread + 1));
+}
+
+/* Schedule mt by its settings, the first probe soon. */
+static void
+settle(struct monitor *m, struct mon_target *mt)
+{
+	settle_within(m, mt, MON_START_SPREAD_MS);
 }
 
 /* maxProbes, or fewer if the descriptors the process may open are short. */
@@ -647,4 +695,78 @@ uint32_t
 monitor_probes_run(const struct monitor *m)
 {
 	return m->probes_run;
+}
+
+/* Shared settings: probes of fleet.c's, outside the configuration. */
+
+struct mon_target *
+monitor_shared_new(struct monitor *m, const struct target *t)
+{
+	struct mon_target *mt;
+
+	if ((mt = mt_new(t)) == NULL)
+		return NULL;
+	mt->kind = MON_SHARED;
+	if (loop_timer_init(m->loop, &mt->timer, due, mt) == -1) {
+		mt_free(mt);
+		return NULL;
+	}
+	mt->m = m;
+	return mt;
+}
+
+static int
+shared_started(const struct monitor *m, const struct mon_target *mt)
+{
+	return m->shared == mt || mt->sprev != NULL;
+}
+
+void
+monitor_shared_start(struct monitor *m, struct mon_target *mt, int asap,
+    uint64_t spread_ms)
+{
+	if (shared_started(m, mt))
+		return;
+	mt->sprev = NULL;
+	mt->snext = m->shared;
+	if (m->shared != NULL)
+		m->shared->sprev = mt;
+	m->shared = mt;
+	m->nshared++;
+	if (m->h.added != NULL)
+		m->h.added(mt, m->h.arg);
+	if (asap) {
+		mt->interval = mt->t.interval ? mt->t.interval : m->interval;
+		ask(m, mt);
+	} else
+		settle_within(m, mt, spread_ms > MON_START_SPREAD_MS ?
+		    spread_ms : MON_START_SPREAD_MS);
+}
+
+void
+monitor_shared_free(struct monitor *m, struct mon_target *mt)
+{
+	if (shared_started(m, mt)) {
+		if (mt->sprev != NULL)
+			mt->sprev->snext = mt->snext;
+		else
+			m->shared = mt->snext;
+		if (mt->snext != NULL)
+			mt->snext->sprev = mt->sprev;
+		mt->snext = mt->sprev = NULL;
+		m->nshared--;
+		cancel(m, mt);
+		if (m->h.removed != NULL)
+			m->h.removed(mt, m->h.arg);
+	}
+	loop_timer_fini(m->loop, &mt->timer);
+	if (!m->closing)
+		fill_slots(m);
+	mt_free(mt);
+}
+
+size_t
+monitor_shared_count(const struct monitor *m)
+{
+	return m->nshared;
 }

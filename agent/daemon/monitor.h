@@ -12,6 +12,7 @@
 
 #include "confirm.h"
 #include "probe.h"
+#include "provdir.h"
 #include "target.h"
 
 #define MON_NOT_PROBED		CONFIRM_NOT_PROBED
@@ -24,8 +25,21 @@
 struct monitor;
 struct mon_queue;
 
+/*
+ * What a probe stands for: a target of the configuration, or settings
+ * that base stations of provisioning folders share (fleet.c owns those:
+ * they come and go with the files, not with the configuration).
+ */
+enum mon_kind {
+	MON_CONFIGURED = 0,
+	MON_SHARED
+};
+
 struct mon_target {
-	struct target		 t;		/* settings; owns the password */
+	struct target		 t;		/* settings; owns the password;
+						 * t.name is the row's name */
+	enum mon_kind		 kind;
+	void			*owner;		/* MON_SHARED: fleet.c's record */
 	unsigned		 interval;	/* effective, seconds */
 
 	/* The last completed probe. */
@@ -53,7 +67,9 @@ struct mon_target {
 	uint64_t		 due;		/* loop ms the probe was due */
 
 	void			*glue;		/* the SNMP row, owned there */
+	void			*server_glue;	/* its server-table row */
 	uint32_t		 notify_gen;	/* notify.c: summary counted in */
+	struct mon_target	*snext, *sprev;	/* MON_SHARED: the monitor's */
 };
 
 /* In the order they are announced when one probe causes several. */
@@ -67,8 +83,28 @@ struct monitor_hooks {
 	void	(*added)(struct mon_target *, void *);
 	void	(*removed)(struct mon_target *, void *);
 	void	(*result)(struct mon_target *, void *);
+	/* A configured target's events, one by one. */
 	void	(*event)(struct mon_target *, enum mon_event, void *);
+	/* A shared probe's confirmed code is new (the first result too):
+	 * the CONFIRM_EV_* bits it causes, maybe none. */
+	void	(*shared)(struct mon_target *, unsigned events, void *);
 	void	*arg;
+};
+
+/* Seconds between two scans of the provisioning folders (rescan). */
+#define MON_DEFAULT_RESCAN	300
+
+/*
+ * A provisioning folder of the configuration (provisioningDir): every
+ * file matching the pattern is a base station whose settings are the
+ * folder's (tmpl) with the server, folder and protocol of its file.
+ */
+struct mon_dir {
+	char			*path;		/* absolute */
+	char			 pattern[PROVDIR_NAME_MAX + 1];
+	struct target		 tmpl;		/* owns the password */
+	unsigned		 set;		/* conf.c: settings given */
+	unsigned		 line;		/* where, for messages */
 };
 
 /*
@@ -88,6 +124,10 @@ struct mon_config {
 	/* Names to targets: open addressing, index + 1 (0 = empty). */
 	size_t			*slots;
 	size_t			 nslots;	/* 0 or a power of two */
+	/* Provisioning folders (fleet.c). */
+	struct mon_dir		**dirs;		/* owned */
+	size_t			 ndirs;
+	unsigned		 rescan;	/* seconds */
 };
 
 void	mon_config_init(struct mon_config *);
@@ -97,6 +137,10 @@ int	mon_config_add(struct mon_config *, const struct target *);
 /* The i-th target's settings (i < ntargets). */
 struct target *mon_config_target(const struct mon_config *, size_t i);
 const struct target *mon_config_find(const struct mon_config *, const char *);
+/* Append a folder (taken: freed with the config); -1 when out of memory
+ * (then freed already). */
+int	mon_config_add_dir(struct mon_config *, struct mon_dir *);
+void	mon_dir_free(struct mon_dir *);
 
 struct monitor	*monitor_new(struct loop *, struct engine *,
 		    const struct monitor_hooks *);
@@ -113,8 +157,25 @@ int		 monitor_apply(struct monitor *, struct mon_config *);
  * probes that are merely due; a probe already running is not doubled.
  */
 void		 monitor_probe_now(struct monitor *, struct mon_target *);
+/* A target of the configuration by name (not a shared one). */
 struct mon_target *monitor_find(struct monitor *, const char *name);
 size_t		 monitor_count(const struct monitor *);
 uint32_t	 monitor_probes_run(const struct monitor *);
+
+/*
+ * Shared settings (MON_SHARED), for fleet.c: monitor_shared_new() copies
+ * t (name included) into a new probe that is not scheduled yet (NULL when
+ * out of memory); monitor_shared_start() announces it (the added hook)
+ * and schedules its first probe, at once (asap) or at random within
+ * spread_ms (at least MON_START_SPREAD_MS, at most its interval), so that
+ * many new ones do not all run at once; monitor_shared_free() stops,
+ * announces (the removed hook, if started) and frees it.  Every shared
+ * probe is freed by the fleet before monitor_free().
+ */
+struct mon_target *monitor_shared_new(struct monitor *, const struct target *t);
+void		 monitor_shared_start(struct monitor *, struct mon_target *,
+		    int asap, uint64_t spread_ms);
+void		 monitor_shared_free(struct monitor *, struct mon_target *);
+size_t		 monitor_shared_count(const struct monitor *);
 
 #endif

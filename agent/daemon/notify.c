@@ -7,9 +7,9 @@
  * that every answer of the master is counted.  The callback only counts;
  * sending more is left to a timer, from the loop.
  *
- * Ownership: the notifier owns its queue (a ring of copies: a target may
+ * Ownership: the notifier owns its queue (a ring of copies: a row may
  * change or go before its notification leaves; it is looked up by name
- * then, and one that went is counted as dropped).  The session belongs
+ * then, and a target or base station that went is counted as dropped).  The session belongs
  * to net-snmp; we hold it between the master's INDEX_START and
  * INDEX_STOP, and net-snmp calls our callback for every request of ours
  * when it closes the session, so the window is always given back.
@@ -37,20 +37,24 @@ static const oid sysuptime_oid[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
 static const oid trapoid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 static const oid notif_oid[] = { UPDPROBE_MIB_NOTIFICATIONS_OID };
 static const oid entry_oid[] = { UPDPROBE_MIB_TARGET_ENTRY_OID };
+static const oid sentry_oid[] = { UPDPROBE_MIB_SERVER_ENTRY_OID };
 static const oid agent_oid[] = { UPDPROBE_MIB_AGENT_OID };
 static const oid nobj_oid[] = { UPDPROBE_MIB_NOTIF_OBJECTS_OID };
 
-/* A target's notification, as it was when raised. */
+/* A row's notification, as it was when raised. */
 struct pending {
 	char		 name[TARGET_NAME_MAX + 1];
-	enum mon_event	 ev;
-	int		 code, previous, step;
+	uint8_t		 kind;		/* enum notify_kind */
+	uint8_t		 ev;		/* enum mon_event */
+	int8_t		 code, previous, step;
+	uint32_t	 base_stations;
 	char		 detail[PROBE_DETAIL_MAX];
 };
 
 struct notifier {
 	struct loop		*loop;
-	struct monitor		*mon;
+	notify_lookup_fn	*lookup;
+	void			*lookup_arg;
 	netsnmp_session		*session;	/* NULL: do not send */
 	struct loop_timer	 timer;		/* runs pump() */
 
@@ -77,17 +81,24 @@ static void	pump(void *);
  * The queue.
  */
 
-/* Count a dropped notification of target name into the next summary. */
-static void
-hold_back(struct notifier *n, const char *name)
+static uint32_t *
+lookup(const struct notifier *n, const struct pending *p)
 {
-	struct mon_target *mt = n->mon ? monitor_find(n->mon, name) : NULL;
+	return n->lookup != NULL ? n->lookup((enum notify_kind)p->kind,
+	    p->name, n->lookup_arg) : NULL;
+}
+
+/* Count a dropped notification of its row into the next summary. */
+static void
+hold_back(struct notifier *n, const struct pending *p)
+{
+	uint32_t *gen = lookup(n, p);
 
 	n->dropped++;
 	if (n->held++ == 0)
 		n->last_summary = loop_clock_ms();
-	if (mt != NULL && mt->notify_gen != n->gen) {
-		mt->notify_gen = n->gen;
+	if (gen != NULL && *gen != n->gen) {
+		*gen = n->gen;
 		n->held_targets++;
 	}
 }
@@ -99,7 +110,7 @@ push(struct notifier *n)
 		return NULL;
 	if (n->count == n->cap) {
 		/* Full: the oldest goes, the newest tells the current state. */
-		hold_back(n, n->ring[n->head].name);
+		hold_back(n, &n->ring[n->head]);
 		n->head = (n->head + 1) % n->cap;
 		n->count--;
 	}
@@ -107,20 +118,24 @@ push(struct notifier *n)
 }
 
 void
-notifier_event(struct notifier *n, struct mon_target *mt, enum mon_event ev)
+notifier_raise(struct notifier *n, const struct notify_event *e)
 {
-	struct pending *p;
+	struct pending tmp, *p;
 
-	if ((p = push(n)) == NULL) {
-		hold_back(n, mt->t.name);
+	if ((p = push(n)) == NULL)
+		p = &tmp;	/* no queue: counted as held back */
+	strlcpy(p->name, e->name, sizeof(p->name));
+	p->kind = (uint8_t)e->kind;
+	p->ev = (uint8_t)e->ev;
+	p->code = (int8_t)e->code;
+	p->previous = (int8_t)e->previous;
+	p->step = (int8_t)UPDPROBE_MIB_STEP_FROM_ENGINE(e->step);
+	p->base_stations = e->base_stations;
+	strlcpy(p->detail, e->detail, sizeof(p->detail));
+	if (p == &tmp) {
+		hold_back(n, p);
 		return;
 	}
-	strlcpy(p->name, mt->t.name, sizeof(p->name));
-	p->ev = ev;
-	p->code = mt->c.confirmed;
-	p->previous = mt->c.previous;
-	p->step = UPDPROBE_MIB_STEP_FROM_ENGINE(mt->step);
-	strlcpy(p->detail, mt->detail, sizeof(p->detail));
 	if (!loop_timer_armed(&n->timer))
 		loop_timer_set(n->loop, &n->timer, 0);
 }
@@ -199,15 +214,19 @@ add_trapoid(netsnmp_variable_list **vars, oid which)
 	    ASN_OBJECT_ID, o, len * sizeof(oid));
 }
 
-/* A column of the target's row: entry.col.<length>.<name>. */
+/* A column of the row: entry.col.<length>.<name>, in the target or
+ * the server table. */
 static void
-add_column(netsnmp_variable_list **vars, const char *name, int col,
+add_column(netsnmp_variable_list **vars, int kind, const char *name, int col,
     u_char type, const void *val, size_t len)
 {
 	oid o[MAX_OID_LEN];
 	size_t i, n = OID_LENGTH(entry_oid), nlen = strlen(name);
 
-	memcpy(o, entry_oid, sizeof(entry_oid));
+	_Static_assert(sizeof(entry_oid) == sizeof(sentry_oid),
+	    "both entries have the same length");
+	memcpy(o, kind == NOTIFY_SERVER ? sentry_oid : entry_oid,
+	    sizeof(entry_oid));
 	o[n++] = (oid)col;
 	o[n++] = nlen;
 	for (i = 0; i < nlen; i++)
@@ -215,43 +234,84 @@ add_column(netsnmp_variable_list **vars, const char *name, int col,
 	snmp_varlist_add_variable(vars, o, n, type, val, len);
 }
 
-static int
-send_target(struct notifier *n, const struct pending *p)
-{
-	static const int objs[][4] = {
+/*
+ * The objects of each notification (mib_oids.h); the server's are the
+ * same columns of its own table (2-19 are numbered alike) and the number
+ * of base stations.
+ */
+#define OBJS_MAX	5
+static const int objs[][MON_EV_CLEARED + 1][OBJS_MAX] = {
+	[NOTIFY_TARGET] = {
 		[MON_EV_CODE_CHANGE] = { UPDPROBE_MIB_COL_CODE,
 		    UPDPROBE_MIB_COL_PREVIOUS_CODE, UPDPROBE_MIB_COL_STEP,
-		    UPDPROBE_MIB_COL_DETAIL },
+		    UPDPROBE_MIB_COL_DETAIL, 0 },
 		[MON_EV_PROBLEM] = { UPDPROBE_MIB_COL_CODE,
-		    UPDPROBE_MIB_COL_STEP, UPDPROBE_MIB_COL_DETAIL, 0 },
+		    UPDPROBE_MIB_COL_STEP, UPDPROBE_MIB_COL_DETAIL, 0, 0 },
 		[MON_EV_CLEARED] = { UPDPROBE_MIB_COL_CODE,
-		    UPDPROBE_MIB_COL_PREVIOUS_CODE, 0, 0 },
-	};
-	static const oid which[] = {
+		    UPDPROBE_MIB_COL_PREVIOUS_CODE, 0, 0, 0 },
+	},
+	[NOTIFY_SERVER] = {
+		[MON_EV_CODE_CHANGE] = { UPDPROBE_MIB_SCOL_CODE,
+		    UPDPROBE_MIB_SCOL_PREVIOUS_CODE, UPDPROBE_MIB_SCOL_STEP,
+		    UPDPROBE_MIB_SCOL_DETAIL, UPDPROBE_MIB_SCOL_BASE_STATIONS },
+		[MON_EV_PROBLEM] = { UPDPROBE_MIB_SCOL_CODE,
+		    UPDPROBE_MIB_SCOL_STEP, UPDPROBE_MIB_SCOL_DETAIL,
+		    UPDPROBE_MIB_SCOL_BASE_STATIONS, 0 },
+		[MON_EV_CLEARED] = { UPDPROBE_MIB_SCOL_CODE,
+		    UPDPROBE_MIB_SCOL_PREVIOUS_CODE,
+		    UPDPROBE_MIB_SCOL_BASE_STATIONS, 0, 0 },
+	},
+};
+static const oid which[][MON_EV_CLEARED + 1] = {
+	[NOTIFY_TARGET] = {
 		[MON_EV_CODE_CHANGE] = UPDPROBE_MIB_NOTIF_CODE_CHANGE,
 		[MON_EV_PROBLEM] = UPDPROBE_MIB_NOTIF_PROBLEM,
 		[MON_EV_CLEARED] = UPDPROBE_MIB_NOTIF_CLEARED,
-	};
+	},
+	[NOTIFY_SERVER] = {
+		[MON_EV_CODE_CHANGE] = UPDPROBE_MIB_NOTIF_SERVER_CODE_CHANGE,
+		[MON_EV_PROBLEM] = UPDPROBE_MIB_NOTIF_SERVER_PROBLEM,
+		[MON_EV_CLEARED] = UPDPROBE_MIB_NOTIF_SERVER_CLEARED,
+	},
+};
+
+static int
+send_row(struct notifier *n, const struct pending *p)
+{
+	const int *cols = objs[p->kind][p->ev];
 	netsnmp_variable_list *vars = NULL;
 	char cut[MIB_STRING_MAX + 1];
 	const char *d;
 	size_t i, dlen;
 	long v;
 
-	add_trapoid(&vars, which[p->ev]);
-	for (i = 0; i < 4 && objs[p->ev][i] != 0; i++) {
-		int col = objs[p->ev][i];
+	add_trapoid(&vars, which[p->kind][p->ev]);
+	for (i = 0; i < OBJS_MAX && cols[i] != 0; i++) {
+		int col = cols[i];
 
-		if (col == UPDPROBE_MIB_COL_DETAIL) {
+		switch (col) {
+		case UPDPROBE_MIB_COL_DETAIL:
 			d = mib_string(p->detail, UPDPROBE_MIB_DETAIL_MAX,
 			    cut, &dlen);
-			add_column(&vars, p->name, col, ASN_OCTET_STR, d,
-			    dlen);
+			add_column(&vars, p->kind, p->name, col, ASN_OCTET_STR,
+			    d, dlen);
 			continue;
+		case UPDPROBE_MIB_SCOL_BASE_STATIONS:
+			v = (long)p->base_stations;
+			add_column(&vars, p->kind, p->name, col, ASN_GAUGE, &v,
+			    sizeof(v));
+			continue;
+		case UPDPROBE_MIB_COL_CODE:
+			v = p->code;
+			break;
+		case UPDPROBE_MIB_COL_PREVIOUS_CODE:
+			v = p->previous;
+			break;
+		default:
+			v = p->step;
 		}
-		v = col == UPDPROBE_MIB_COL_CODE ? p->code :
-		    col == UPDPROBE_MIB_COL_PREVIOUS_CODE ? p->previous : p->step;
-		add_column(&vars, p->name, col, ASN_INTEGER, &v, sizeof(v));
+		add_column(&vars, p->kind, p->name, col, ASN_INTEGER, &v,
+		    sizeof(v));
 	}
 	return send_notify(n, vars);
 }
@@ -338,13 +398,13 @@ pump(void *arg)
 
 			n->head = (n->head + 1) % n->cap;
 			n->count--;
-			if (n->mon != NULL && monitor_find(n->mon, p->name) ==
-			    NULL) {
-				n->dropped++;	/* the target went meanwhile */
+			if (p->kind == NOTIFY_TARGET && n->lookup != NULL &&
+			    lookup(n, p) == NULL) {
+				n->dropped++;	/* the row went meanwhile */
 				continue;	/* and costs no token */
 			}
-			if (send_target(n, p) == -1) {
-				hold_back(n, p->name);
+			if (send_row(n, p) == -1) {
+				hold_back(n, p);
 				break;
 			}
 		} else
@@ -405,7 +465,7 @@ resize(struct notifier *n, size_t cap)
 		return;
 	}
 	while (n->count > cap) {
-		hold_back(n, n->ring[n->head].name);
+		hold_back(n, &n->ring[n->head]);
 		n->head = (n->head + 1) % n->cap;
 		n->count--;
 	}
@@ -430,9 +490,10 @@ notifier_configure(struct notifier *n, unsigned rate, unsigned queue)
 }
 
 void
-notifier_set_monitor(struct notifier *n, struct monitor *m)
+notifier_set_lookup(struct notifier *n, notify_lookup_fn *fn, void *arg)
 {
-	n->mon = m;
+	n->lookup = fn;
+	n->lookup_arg = arg;
 }
 
 void

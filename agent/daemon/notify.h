@@ -44,19 +44,45 @@
 
 struct notifier;
 
+/* Which table a notification's row is in. */
+enum notify_kind {
+	NOTIFY_TARGET,		/* updprobeTargetTable: a target or a base
+				 * station (updprobeCodeChange ...) */
+	NOTIFY_SERVER		/* updprobeServerTable (updprobeServer...) */
+};
+
+/* One notification, as it is raised (copied: it may leave later). */
+struct notify_event {
+	enum notify_kind	 kind;
+	const char		*name;		/* the row's index */
+	enum mon_event		 ev;
+	int			 code, previous;
+	enum probe_step		 step;
+	const char		*detail;
+	uint32_t		 base_stations;	/* NOTIFY_SERVER */
+};
+
+/*
+ * Where a row is looked up when its notification leaves: NULL if it is
+ * gone (a target's or base station's notification is then dropped; a
+ * server's leaves all the same: its last one says it went), else its
+ * notify_gen (summaries count the rows held back).
+ */
+typedef uint32_t	*notify_lookup_fn(enum notify_kind, const char *name,
+			    void *arg);
+
 struct notifier	*notifier_new(struct loop *);
 /* After snmp_shutdown(): the master's answers may still call back. */
 void		 notifier_free(struct notifier *);
 /* Limits from the configuration (0: the defaults). */
 void		 notifier_configure(struct notifier *, unsigned rate,
 		    unsigned queue);
-/* Where targets are looked up when their notification leaves. */
-void		 notifier_set_monitor(struct notifier *, struct monitor *);
+void		 notifier_set_lookup(struct notifier *, notify_lookup_fn *,
+		    void *arg);
 /* The registered AgentX session, or NULL while there is none. */
 void		 notifier_set_session(struct notifier *, netsnmp_session *);
-/* Queue a target's event; it leaves when flow control allows. */
-void		 notifier_event(struct notifier *, struct mon_target *,
-		    enum mon_event);
+/* Queue a notification; it leaves when flow control allows. */
+void		 notifier_raise(struct notifier *, const struct notify_event *);
 
 uint32_t	 notifier_sent(const struct notifier *);
 uint32_t	 notifier_dropped(const struct notifier *);

@@ -1,7 +1,9 @@
 /*
- * subagent.c - the AgentX subagent: updprobeTargetTable on a
- * table_container (binary search: no scan per request), the scalars, the
- * notifications, and net-snmp's descriptors and alarms on our loop.
+ * subagent.c - the AgentX subagent: updprobeTargetTable (configured
+ * targets and base stations) and updprobeServerTable (every probe) on
+ * table_containers (binary search: no scan per request; rows.c), the
+ * scalars, the notifications, and net-snmp's descriptors and alarms on
+ * our loop.
  *
  * Every GET is answered from the monitor's last completed probe; nothing
  * here waits for the network.  Notifications leave through notify.c,
@@ -26,10 +28,13 @@
 
 #include "codes.h"
 #include "conf.h"
+#include "fleet.h"
 #include "log.h"
 #include "mib_oids.h"
 #include "mibstring.h"
 #include "notify.h"
+#include "rows.h"
+#include "settings.h"
 #include "subagent.h"
 #include "util.h"
 #include "version.h"
@@ -50,20 +55,18 @@
 #define REGISTER_FAILED_MSG	"registering pdu failed"
 
 static const oid table_oid[] = { UPDPROBE_MIB_TARGET_TABLE_OID };
+static const oid server_table_oid[] = { UPDPROBE_MIB_SERVER_TABLE_OID };
 static const oid agent_oid[] = { UPDPROBE_MIB_AGENT_OID };
-
-/* A row of updprobeTargetTable, in the table_container. */
-struct mib_row {
-	netsnmp_index		 index;		/* first: the container's key */
-	oid			 idx[1 + TARGET_NAME_MAX];
-	struct mon_target	*mt;
-};
 
 struct subagent {
 	struct loop		*loop;
 	struct monitor		*mon;
+	struct fleet		*fleet;
 	struct notifier		*notifier;
-	netsnmp_container	*rows;
+	struct rows		*targets;	/* updprobeTargetTable */
+	struct rows		*servers;	/* updprobeServerTable */
+	struct loop_timer	 rows_timer;	/* settles the rows */
+	int			 in_request;	/* table_handler() runs */
 	netsnmp_session		*session;	/* the master's, while open */
 	int			 registered;	/* and accepted our registrations */
 	unsigned		 refusals;	/* in the current attempt */
@@ -75,6 +78,7 @@ struct subagent {
 	int			 nfds;
 	int			 rewatch;	/* session changed: re-arm all */
 	time_t			 config_time;
+	const char		*config_file;	/* the targets' source */
 };
 
 /* Set-up: net-snmp's messages into ours, process hygiene. */
@@ -242,7 +246,7 @@ subagent_socket(void)
 	return s != NULL ? s : "(default)";
 }
 
-/* The table. */
+/* The tables. */
 
 static void
 set_string(netsnmp_request_info *r, const char *s, size_t max)
@@ -268,8 +272,13 @@ ms32(double ms)
 	    (unsigned long)(ms + 0.5);
 }
 
-static void
-column_value(netsnmp_request_info *r, const struct mon_target *mt, int col)
+/*
+ * Columns 2-19 of a probe's row (both tables number them alike).  A base
+ * station shows its server's probe, its own last change if later.
+ */
+static int
+probe_column(netsnmp_request_info *r, const struct mon_target *mt, int col,
+    time_t last_change)
 {
 	char url[PROBE_URL_MAX];
 	int probed = mt->code != MON_NOT_PROBED;
@@ -298,7 +307,8 @@ column_value(netsnmp_request_info *r, const struct mon_target *mt, int col)
 		set_int(r, ASN_UNSIGNED, (long)mt->last_probe);
 		break;
 	case UPDPROBE_MIB_COL_LAST_CHANGE:
-		set_int(r, ASN_UNSIGNED, (long)mt->last_change);
+		set_int(r, ASN_UNSIGNED, (long)(last_change > mt->last_change &&
+		    mt->last_change != 0 ? last_change : mt->last_change));
 		break;
 	case UPDPROBE_MIB_COL_DNS_TIME:
 		set_int(r, ASN_UNSIGNED, (long)ms32(mt->ms[STEP_DNS]));
@@ -337,7 +347,126 @@ column_value(netsnmp_request_info *r, const struct mon_target *mt, int col)
 		set_int(r, ASN_INTEGER, mt->c.previous);
 		break;
 	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* Columns 2-19 of a base station whose file is broken: no probe. */
+static int
+broken_column(netsnmp_request_info *r, const struct subagent *sa,
+    const struct fleet_bs *b, int col)
+{
+	switch (col) {
+	case UPDPROBE_MIB_COL_CODE:
+		set_int(r, ASN_INTEGER, M3_SERVER_NOT_SPECIFIED);
+		break;
+	case UPDPROBE_MIB_COL_STEP:
+		set_int(r, ASN_INTEGER, UPDPROBE_MIB_STEP_CONFIG);
+		break;
+	case UPDPROBE_MIB_COL_DETAIL:
+		set_string(r, b->error, UPDPROBE_MIB_DETAIL_MAX);
+		break;
+	case UPDPROBE_MIB_COL_URL:
+	case UPDPROBE_MIB_COL_VERSION:
+		set_string(r, "", 0);
+		break;
+	case UPDPROBE_MIB_COL_LAST_PROBE:
+		set_int(r, ASN_UNSIGNED, (long)b->checked);
+		break;
+	case UPDPROBE_MIB_COL_LAST_CHANGE:
+		set_int(r, ASN_UNSIGNED, (long)b->since);
+		break;
+	case UPDPROBE_MIB_COL_PROBES:
+	case UPDPROBE_MIB_COL_PROBLEMS:
+		set_int(r, ASN_COUNTER, 0);
+		break;
+	case UPDPROBE_MIB_COL_HTTP_STATUS:
+		set_int(r, ASN_INTEGER, 0);
+		break;
+	case UPDPROBE_MIB_COL_PROBE_NOW:
+		set_int(r, ASN_INTEGER, UPDPROBE_MIB_FALSE);
+		break;
+	case UPDPROBE_MIB_COL_INTERVAL:
+		set_int(r, ASN_UNSIGNED, (long)fleet_bs_interval(sa->fleet, b));
+		break;
+	case UPDPROBE_MIB_COL_PREVIOUS_CODE:
+		set_int(r, ASN_INTEGER, UPDPROBE_MIB_CODE_NOT_PROBED);
+		break;
+	case UPDPROBE_MIB_COL_DNS_TIME:
+	case UPDPROBE_MIB_COL_CONNECT_TIME:
+	case UPDPROBE_MIB_COL_DIRFILE_TIME:
+	case UPDPROBE_MIB_COL_FIRMWARE_TIME:
+	case UPDPROBE_MIB_COL_FIRMWARE_SIZE:
+		set_int(r, ASN_UNSIGNED, 0);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* A row of updprobeTargetTable: a configured target or a base station. */
+static void
+target_column(netsnmp_request_info *r, const struct subagent *sa,
+    const struct mib_row *row, int col)
+{
+	const struct mon_target *mt = row->obj;
+	const struct fleet_bs *b = row->obj;
+	char path[PATH_MAX];
+	int rc = 0;
+
+	if (row->kind == ROW_TARGET) {
+		if (col == UPDPROBE_MIB_COL_SOURCE)
+			set_string(r, sa->config_file ? sa->config_file : "",
+			    UPDPROBE_MIB_SOURCE_MAX);
+		else if (col == UPDPROBE_MIB_COL_SERVER)
+			set_string(r, mt->t.name, UPDPROBE_MIB_SERVER_REF_MAX);
+		else if (col == UPDPROBE_MIB_COL_SOURCE_STATE)
+			set_int(r, ASN_INTEGER,
+			    UPDPROBE_MIB_SOURCE_CONFIGURATION);
+		else
+			rc = probe_column(r, mt, col, 0);
+	} else if (col == UPDPROBE_MIB_COL_SOURCE) {
+		fleet_bs_path(b, path, sizeof(path));
+		set_string(r, path, UPDPROBE_MIB_SOURCE_MAX);
+	} else if (col == UPDPROBE_MIB_COL_SERVER)
+		set_string(r, b->srv ? b->srv->mt->t.name : "",
+		    UPDPROBE_MIB_SERVER_REF_MAX);
+	else if (col == UPDPROBE_MIB_COL_SOURCE_STATE)
+		set_int(r, ASN_INTEGER, b->error ?
+		    UPDPROBE_MIB_SOURCE_FILE_BROKEN :
+		    UPDPROBE_MIB_SOURCE_FILE_OK);
+	else if (b->error != NULL || b->srv == NULL)
+		rc = broken_column(r, sa, b, col);
+	else
+		rc = probe_column(r, b->srv->mt, col, b->since);
+	if (rc == -1)
 		netsnmp_set_request_error(NULL, r, SNMP_NOSUCHOBJECT);
+}
+
+/* A row of updprobeServerTable: a probe. */
+static void
+server_column(netsnmp_request_info *r, const struct mon_target *mt, int col)
+{
+	char line[SETTINGS_LINE_MAX];
+
+	switch (col) {
+	case UPDPROBE_MIB_SCOL_BASE_STATIONS:
+		set_int(r, ASN_GAUGE, (long)fleet_base_stations(mt));
+		break;
+	case UPDPROBE_MIB_SCOL_SETTINGS:
+		target_settings_line(&mt->t, line, sizeof(line));
+		set_string(r, line, UPDPROBE_MIB_SETTINGS_MAX);
+		break;
+	case UPDPROBE_MIB_SCOL_TYPE:
+		set_int(r, ASN_INTEGER, mt->kind == MON_SHARED ?
+		    UPDPROBE_MIB_SERVER_PROVISIONING :
+		    UPDPROBE_MIB_SERVER_CONFIGURED);
+		break;
+	default:
+		if (probe_column(r, mt, col, 0) == -1)
+			netsnmp_set_request_error(NULL, r, SNMP_NOSUCHOBJECT);
 	}
 }
 
@@ -357,6 +486,27 @@ check_set(netsnmp_request_info *r, int col)
 	return SNMP_ERR_NOERROR;
 }
 
+static void
+probe_now(struct subagent *sa, struct mib_row *row)
+{
+	struct mon_target *mt = row->obj;
+
+	switch (row->kind) {
+	case ROW_BS:
+		fleet_probe_now(sa->fleet, row->obj);
+		break;
+	case ROW_SERVER:
+		log_info("%s %s: probe requested over SNMP", mt->kind ==
+		    MON_SHARED ? "server" : "target", mt->t.name);
+		monitor_probe_now(sa->mon, mt);
+		break;
+	default:
+		log_info("target %s: probe requested over SNMP", mt->t.name);
+		monitor_probe_now(sa->mon, mt);
+	}
+}
+
+/* Both tables: GET from the rows, SET of ProbeNow. */
 static int
 table_handler(netsnmp_mib_handler *handler,
     netsnmp_handler_registration *reg, netsnmp_agent_request_info *ri,
@@ -366,6 +516,7 @@ table_handler(netsnmp_mib_handler *handler,
 	netsnmp_request_info *r;
 
 	(void)handler;
+	sa->in_request = 1;
 	for (r = requests; r != NULL; r = r->next) {
 		struct mib_row *row;
 		netsnmp_table_request_info *ti;
@@ -377,13 +528,17 @@ table_handler(netsnmp_mib_handler *handler,
 		ti = netsnmp_extract_table_info(r);
 		if (ti == NULL)
 			continue;
+		if (row != NULL && row->obj == NULL)
+			row = NULL;	/* going (cannot be served: flushed) */
 		switch (ri->mode) {
 		case MODE_GET:
 			if (row == NULL)
 				netsnmp_set_request_error(ri, r,
 				    SNMP_NOSUCHINSTANCE);
+			else if (row->kind == ROW_SERVER)
+				server_column(r, row->obj, (int)ti->colnum);
 			else
-				column_value(r, row->mt, (int)ti->colnum);
+				target_column(r, sa, row, (int)ti->colnum);
 			break;
 		case MODE_SET_RESERVE1:
 			if (row == NULL)
@@ -395,40 +550,40 @@ table_handler(netsnmp_mib_handler *handler,
 			break;
 		case MODE_SET_COMMIT:
 			if (row != NULL &&
-			    *r->requestvb->val.integer == UPDPROBE_MIB_TRUE) {
-				log_info("target %s: probe requested over SNMP",
-				    row->mt->t.name);
-				monitor_probe_now(sa->mon, row->mt);
-			}
+			    *r->requestvb->val.integer == UPDPROBE_MIB_TRUE)
+				probe_now(sa, row);
 			break;
 		default:
 			break;
 		}
 	}
+	sa->in_request = 0;
 	return SNMP_ERR_NOERROR;
 }
 
-static int
-register_table(struct subagent *sa)
+static struct rows *
+register_table(struct subagent *sa, const char *name, const oid *o,
+    size_t olen, unsigned first, unsigned last)
 {
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
+	struct rows *rs;
 
-	sa->rows = netsnmp_container_find("updprobeTargetTable:table_container");
-	if (sa->rows == NULL)
-		return -1;
-	reg = netsnmp_create_handler_registration("updprobeTargetTable",
-	    table_handler, table_oid, OID_LENGTH(table_oid),
+	if ((rs = rows_new("table_container")) == NULL)
+		return NULL;
+	reg = netsnmp_create_handler_registration(name, table_handler, o, olen,
 	    HANDLER_CAN_RWRITE);
 	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	if (reg == NULL || ti == NULL)
-		return -1;
+		return NULL;
 	reg->my_reg_void = sa;
 	netsnmp_table_helper_add_indexes(ti, ASN_OCTET_STR, 0);
-	ti->min_column = UPDPROBE_MIB_COL_FIRST;
-	ti->max_column = UPDPROBE_MIB_COL_LAST;
-	return netsnmp_container_table_register(reg, ti, sa->rows,
-	    TABLE_CONTAINER_KEY_NETSNMP_INDEX) == MIB_REGISTERED_OK ? 0 : -1;
+	ti->min_column = first;
+	ti->max_column = last;
+	if (netsnmp_container_table_register(reg, ti, rows_container(rs),
+	    TABLE_CONTAINER_KEY_NETSNMP_INDEX) != MIB_REGISTERED_OK)
+		return NULL;
+	return rs;
 }
 
 /* Scalars. */
@@ -442,6 +597,9 @@ scalar_handler(netsnmp_mib_handler *handler,
 	/* The registration's OID has the instance .0 appended. */
 	oid which = reg->rootoid_len > OID_LENGTH(agent_oid) ?
 	    reg->rootoid[OID_LENGTH(agent_oid)] : 0;
+	size_t targets = sa->mon ? monitor_count(sa->mon) : 0;
+	size_t shared = sa->mon ? monitor_shared_count(sa->mon) : 0;
+	size_t bs = sa->fleet ? fleet_count(sa->fleet) : 0;
 
 	(void)handler;
 	if (ri->mode != MODE_GET)
@@ -453,8 +611,7 @@ scalar_handler(netsnmp_mib_handler *handler,
 			    UPDPROBE_MIB_AGENT_VERSION_MAX);
 			break;
 		case UPDPROBE_MIB_SCALAR_TARGET_COUNT:
-			set_int(r, ASN_GAUGE, sa->mon ?
-			    (long)monitor_count(sa->mon) : 0);
+			set_int(r, ASN_GAUGE, (long)(targets + bs));
 			break;
 		case UPDPROBE_MIB_SCALAR_PROBES_RUN:
 			set_int(r, ASN_COUNTER, sa->mon ?
@@ -474,6 +631,28 @@ scalar_handler(netsnmp_mib_handler *handler,
 		case UPDPROBE_MIB_SCALAR_NOTIFS_QUEUED:
 			set_int(r, ASN_GAUGE,
 			    (long)notifier_queued(sa->notifier));
+			break;
+		case UPDPROBE_MIB_SCALAR_SERVER_COUNT:
+			set_int(r, ASN_GAUGE, (long)(targets + shared));
+			break;
+		case UPDPROBE_MIB_SCALAR_BASE_STATION_COUNT:
+			set_int(r, ASN_GAUGE, (long)bs);
+			break;
+		case UPDPROBE_MIB_SCALAR_PROV_BROKEN:
+			set_int(r, ASN_GAUGE, sa->fleet ?
+			    (long)fleet_broken(sa->fleet) : 0);
+			break;
+		case UPDPROBE_MIB_SCALAR_PROV_REFUSED:
+			set_int(r, ASN_GAUGE, sa->fleet ?
+			    (long)fleet_refused(sa->fleet) : 0);
+			break;
+		case UPDPROBE_MIB_SCALAR_RESCAN_DURATION:
+			set_int(r, ASN_UNSIGNED, sa->fleet ?
+			    (long)fleet_rescan_ms(sa->fleet) : 0);
+			break;
+		case UPDPROBE_MIB_SCALAR_LAST_RESCAN:
+			set_int(r, ASN_UNSIGNED, sa->fleet ?
+			    (long)fleet_last_rescan(sa->fleet) : 0);
 			break;
 		}
 	}
@@ -497,6 +676,16 @@ register_scalars(struct subagent *sa)
 		  "updprobeNotificationsDropped" },
 		{ UPDPROBE_MIB_SCALAR_NOTIFS_QUEUED,
 		  "updprobeNotificationsQueued" },
+		{ UPDPROBE_MIB_SCALAR_SERVER_COUNT, "updprobeServerCount" },
+		{ UPDPROBE_MIB_SCALAR_BASE_STATION_COUNT,
+		  "updprobeBaseStationCount" },
+		{ UPDPROBE_MIB_SCALAR_PROV_BROKEN,
+		  "updprobeProvisioningBroken" },
+		{ UPDPROBE_MIB_SCALAR_PROV_REFUSED,
+		  "updprobeProvisioningRefused" },
+		{ UPDPROBE_MIB_SCALAR_RESCAN_DURATION,
+		  "updprobeRescanDuration" },
+		{ UPDPROBE_MIB_SCALAR_LAST_RESCAN, "updprobeLastRescan" },
 	};
 	oid o[MAX_OID_LEN];
 	size_t i, len = OID_LENGTH(agent_oid);
@@ -517,58 +706,175 @@ register_scalars(struct subagent *sa)
 	return 0;
 }
 
-/* Rows follow the monitor's targets. */
+/* Rows follow the monitor's probes and the fleet's base stations. */
 
 static void
 on_added(struct mon_target *mt, void *arg)
 {
 	struct subagent *sa = arg;
-	struct mib_row *row;
-	size_t i, n = strlen(mt->t.name);
 
-	if ((row = calloc(1, sizeof(*row))) == NULL) {
+	if (mt->kind == MON_CONFIGURED &&
+	    (mt->glue = rows_add(sa->targets, ROW_TARGET, mt,
+	    mt->t.name)) == NULL)
 		log_warnx("target %s: out of memory for its row", mt->t.name);
-		return;
-	}
-	row->idx[0] = n;
-	for (i = 0; i < n; i++)
-		row->idx[i + 1] = (unsigned char)mt->t.name[i];
-	row->index.oids = row->idx;
-	row->index.len = n + 1;
-	row->mt = mt;
-	if (CONTAINER_INSERT(sa->rows, row) != 0) {
-		free(row);
-		return;
-	}
-	mt->glue = row;
+	if ((mt->server_glue = rows_add(sa->servers, ROW_SERVER, mt,
+	    mt->t.name)) == NULL)
+		log_warnx("server %s: out of memory for its row", mt->t.name);
 }
 
 static void
 on_removed(struct mon_target *mt, void *arg)
 {
 	struct subagent *sa = arg;
-	struct mib_row *row = mt->glue;
 
-	if (row == NULL)
-		return;
-	CONTAINER_REMOVE(sa->rows, row);
-	free(row);
-	mt->glue = NULL;
+	if (mt->glue != NULL)
+		rows_remove(sa->targets, mt->glue);
+	if (mt->server_glue != NULL)
+		rows_remove(sa->servers, mt->server_glue);
+	mt->glue = mt->server_glue = NULL;
+}
+
+static void
+on_bs_added(struct fleet_bs *b, void *arg)
+{
+	struct subagent *sa = arg;
+
+	if ((b->glue = rows_add(sa->targets, ROW_BS, b, b->name)) == NULL)
+		log_warnx("base station %s: out of memory for its row",
+		    b->name);
+}
+
+static void
+on_bs_removed(struct fleet_bs *b, void *arg)
+{
+	struct subagent *sa = arg;
+
+	if (b->glue != NULL)
+		rows_remove(sa->targets, b->glue);
+	b->glue = NULL;
+}
+
+void
+subagent_settle(struct subagent *sa)
+{
+	rows_flush(sa->targets);
+	rows_flush(sa->servers);
+}
+
+static void
+on_rows_timer(void *arg)
+{
+	subagent_settle(arg);
+}
+
+/*
+ * The fleet's batch is complete: the rows are put in order at once, so
+ * no request sees a row that went; inside a request of ours (a ProbeNow
+ * of a base station) net-snmp still holds rows, so from the loop then.
+ */
+static void
+on_settled(void *arg)
+{
+	struct subagent *sa = arg;
+
+	if (!sa->in_request)
+		subagent_settle(sa);
+	else if (!loop_timer_armed(&sa->rows_timer))
+		loop_timer_set(sa->loop, &sa->rows_timer, 0);
 }
 
 /* Notifications and the master. */
 
+static const char *const event_names[][3] = {
+	[NOTIFY_TARGET] = { "updprobeCodeChange", "updprobeProblem",
+	    "updprobeCleared" },
+	[NOTIFY_SERVER] = { "updprobeServerCodeChange",
+	    "updprobeServerProblem", "updprobeServerCleared" },
+};
+
+static void
+raise_event(struct subagent *sa, const struct notify_event *e,
+    const char *what)
+{
+	if (e->kind == NOTIFY_SERVER)
+		log_info("%s %s: %s: code %d (%s) was %d, %u base stations: %s",
+		    what, e->name, event_names[e->kind][e->ev], e->code,
+		    m3_code_name(e->code), e->previous, e->base_stations,
+		    e->detail);
+	else
+		log_info("%s %s: %s: code %d (%s) was %d: %s", what, e->name,
+		    event_names[e->kind][e->ev], e->code,
+		    m3_code_name(e->code), e->previous, e->detail);
+	notifier_raise(sa->notifier, e);
+}
+
 static void
 on_event(struct mon_target *mt, enum mon_event ev, void *arg)
 {
-	static const char *names[] = { "updprobeCodeChange", "updprobeProblem",
-	    "updprobeCleared" };
+	struct subagent *sa = arg;
+	struct notify_event e = {
+		.kind = NOTIFY_TARGET, .name = mt->t.name, .ev = ev,
+		.code = mt->c.confirmed, .previous = mt->c.previous,
+		.step = mt->step, .detail = mt->detail,
+	};
+
+	raise_event(sa, &e, "target");
+}
+
+static void
+on_shared(struct mon_target *mt, unsigned events, void *arg)
+{
 	struct subagent *sa = arg;
 
-	log_info("target %s: %s: code %d (%s) was %d: %s", mt->t.name,
-	    names[ev], mt->c.confirmed, m3_code_name(mt->c.confirmed),
-	    mt->c.previous, mt->detail);
-	notifier_event(sa->notifier, mt, ev);
+	if (sa->fleet != NULL)
+		fleet_server_changed(sa->fleet, mt, events);
+}
+
+static void
+on_bs_event(struct fleet_bs *b, enum mon_event ev, int code, int previous,
+    enum probe_step step, const char *detail, void *arg)
+{
+	struct notify_event e = {
+		.kind = NOTIFY_TARGET, .name = b->name, .ev = ev,
+		.code = code, .previous = previous, .step = step,
+		.detail = detail,
+	};
+
+	raise_event(arg, &e, "base station");
+}
+
+static void
+on_server_event(struct mon_target *mt, enum mon_event ev, uint32_t n,
+    void *arg)
+{
+	struct notify_event e = {
+		.kind = NOTIFY_SERVER, .name = mt->t.name, .ev = ev,
+		.code = mt->c.confirmed, .previous = mt->c.previous,
+		.step = mt->step, .detail = mt->detail, .base_stations = n,
+	};
+
+	raise_event(arg, &e, "server");
+}
+
+/* Where notify.c finds a row when its notification leaves. */
+static uint32_t *
+lookup_row(enum notify_kind kind, const char *name, void *arg)
+{
+	struct subagent *sa = arg;
+	struct mon_target *mt;
+	struct fleet_bs *b;
+	struct mib_row *row;
+
+	if (kind == NOTIFY_SERVER) {
+		row = rows_find(sa->servers, name);
+		mt = row != NULL ? row->obj : NULL;
+		return mt != NULL ? &mt->notify_gen : NULL;
+	}
+	if (sa->mon != NULL && (mt = monitor_find(sa->mon, name)) != NULL)
+		return &mt->notify_gen;
+	if (sa->fleet != NULL && (b = fleet_find(sa->fleet, name)) != NULL)
+		return &b->notify_gen;
+	return NULL;
 }
 
 /* net-snmp logs each registration the master refuses: count them. */
@@ -757,15 +1063,25 @@ subagent_new(struct loop *l)
 		free(sa);
 		return NULL;
 	}
-	if ((sa->notifier = notifier_new(l)) == NULL ||
-	    register_table(sa) == -1 || register_scalars(sa) == -1) {
-		log_warnx("cannot register UPDPROBE-MIB");
-		notifier_free(sa->notifier);
+	if (loop_timer_init(l, &sa->rows_timer, on_rows_timer, sa) == -1) {
 		loop_timer_fini(l, &sa->snmp_timer);
 		loop_timer_fini(l, &sa->check_timer);
 		free(sa);
 		return NULL;
 	}
+	if ((sa->notifier = notifier_new(l)) == NULL ||
+	    (sa->targets = register_table(sa, "updprobeTargetTable",
+	    table_oid, OID_LENGTH(table_oid), UPDPROBE_MIB_COL_FIRST,
+	    UPDPROBE_MIB_COL_LAST)) == NULL ||
+	    (sa->servers = register_table(sa, "updprobeServerTable",
+	    server_table_oid, OID_LENGTH(server_table_oid),
+	    UPDPROBE_MIB_SCOL_FIRST, UPDPROBE_MIB_SCOL_LAST)) == NULL ||
+	    register_scalars(sa) == -1) {
+		/* Nothing to undo of net-snmp's: the daemon exits. */
+		log_warnx("cannot register UPDPROBE-MIB");
+		return NULL;
+	}
+	notifier_set_lookup(sa->notifier, lookup_row, sa);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION,
 	    SNMPD_CALLBACK_INDEX_START, on_index_start, sa);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION,
@@ -779,7 +1095,12 @@ void
 subagent_set_monitor(struct subagent *sa, struct monitor *m)
 {
 	sa->mon = m;
-	notifier_set_monitor(sa->notifier, m);
+}
+
+void
+subagent_set_fleet(struct subagent *sa, struct fleet *f)
+{
+	sa->fleet = f;
 }
 
 void
@@ -789,13 +1110,27 @@ subagent_hooks(struct subagent *sa, struct monitor_hooks *h)
 	h->added = on_added;
 	h->removed = on_removed;
 	h->event = on_event;
+	h->shared = on_shared;
 	h->arg = sa;
 }
 
 void
-subagent_config_loaded(struct subagent *sa)
+subagent_fleet_hooks(struct subagent *sa, struct fleet_hooks *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->added = on_bs_added;
+	h->removed = on_bs_removed;
+	h->bs_event = on_bs_event;
+	h->server_event = on_server_event;
+	h->settled = on_settled;
+	h->arg = sa;
+}
+
+void
+subagent_config_loaded(struct subagent *sa, const char *file)
 {
 	sa->config_time = time(NULL);
+	sa->config_file = file;
 }
 
 void
@@ -833,6 +1168,10 @@ subagent_shutdown(struct subagent *sa)
 		loop_unwatch(sa->loop, sa->fds[i]);
 	loop_timer_fini(sa->loop, &sa->snmp_timer);
 	loop_timer_fini(sa->loop, &sa->check_timer);
+	loop_timer_fini(sa->loop, &sa->rows_timer);
+	/* The rows (the monitor and the fleet removed theirs already). */
+	rows_free(sa->targets);
+	rows_free(sa->servers);
 	/* Closing the session answers our requests still in flight. */
 	snmp_shutdown(CONF_APP);
 	notifier_free(sa->notifier);

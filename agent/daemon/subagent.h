@@ -5,6 +5,7 @@
 #ifndef UPDPROBE_SUBAGENT_H
 #define UPDPROBE_SUBAGENT_H
 
+#include "fleet.h"
 #include "loop.h"
 #include "monitor.h"
 
@@ -24,12 +25,18 @@ int		 subagent_setup(const char *agentx_socket);
 void		 subagent_use_socket(const char *agentx_socket);
 struct subagent	*subagent_new(struct loop *);
 void		 subagent_set_monitor(struct subagent *, struct monitor *);
-/* The hooks the monitor calls. */
+void		 subagent_set_fleet(struct subagent *, struct fleet *);
+/* The hooks the monitor and the fleet call. */
 void		 subagent_hooks(struct subagent *, struct monitor_hooks *);
+void		 subagent_fleet_hooks(struct subagent *, struct fleet_hooks *);
+/* Rows added or removed are served from now on (after a change of the
+ * configuration; the fleet's changes are settled from the loop). */
+void		 subagent_settle(struct subagent *);
 void		 subagent_start(struct subagent *);
 /* Re-read net-snmp's descriptors and timeout. */
 void		 subagent_sync(struct subagent *);
-void		 subagent_config_loaded(struct subagent *);
+/* A configuration was loaded from file (which must stay valid). */
+void		 subagent_config_loaded(struct subagent *, const char *file);
 /* The notification limits of the configuration (0: the defaults). */
 void		 subagent_configure(struct subagent *, unsigned notify_rate,
 		    unsigned notify_queue);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "fleet.h"
 #include "log.h"
 #include "monitor.h"
 #include "probe.h"
@@ -33,6 +34,7 @@ struct daemon {
 	struct loop		*loop;
 	struct engine		*engine;
 	struct monitor		*mon;
+	struct fleet		*fleet;
 	struct subagent		*sa;
 	int			 sigfd;
 	int			 stop;
@@ -120,14 +122,31 @@ load(struct daemon *d, struct mon_config *cfg)
 	return errors;
 }
 
-/* Take a loaded configuration; -1 when out of memory (nothing changed). */
+/*
+ * Take a loaded configuration; -1 when out of memory (nothing changed).
+ * The targets first: a base station may not take a target's name.
+ * initial: the provisioning folders are scanned at once (before the
+ * agent serves), else from the loop.
+ */
 static int
-apply(struct daemon *d, struct mon_config *cfg)
+apply(struct daemon *d, struct mon_config *cfg, int initial)
 {
+	struct mon_dir **dirs = cfg->dirs;
+	size_t ndirs = cfg->ndirs;
+	unsigned rescan = cfg->rescan;
+
+	cfg->dirs = NULL;
+	cfg->ndirs = 0;
 	subagent_configure(d->sa, cfg->notify_rate, cfg->notify_queue);
-	if (monitor_apply(d->mon, cfg) == -1)
+	if (monitor_apply(d->mon, cfg) == -1) {
+		while (ndirs > 0)
+			mon_dir_free(dirs[--ndirs]);
+		free(dirs);
 		return -1;
-	subagent_config_loaded(d->sa);
+	}
+	fleet_apply(d->fleet, dirs, ndirs, rescan, initial);
+	subagent_settle(d->sa);
+	subagent_config_loaded(d->sa, d->conffile);
 	return 0;
 }
 
@@ -142,13 +161,13 @@ reload(struct daemon *d)
 		    d->conffile, errors, errors == 1 ? "" : "s");
 		return;
 	}
-	if (apply(d, &cfg) == -1) {
+	if (apply(d, &cfg, 0) == -1) {
 		log_warnx("%s: out of memory applying the configuration, the "
 		    "running configuration is kept", d->conffile);
 		return;
 	}
-	log_info("%s: reloaded, %zu targets", d->conffile,
-	    monitor_count(d->mon));
+	log_info("%s: reloaded, %zu targets; the provisioning folders are "
+	    "scanned again", d->conffile, monitor_count(d->mon));
 }
 
 static void
@@ -197,6 +216,7 @@ main(int argc, char **argv)
 	struct daemon d;
 	struct mon_config cfg;
 	struct monitor_hooks hooks;
+	struct fleet_hooks fhooks;
 	sigset_t sigs;
 	int errors;
 
@@ -229,23 +249,29 @@ main(int argc, char **argv)
 		return EX_SOFTWARE;
 	}
 	subagent_hooks(d.sa, &hooks);
+	subagent_fleet_hooks(d.sa, &fhooks);
 	if ((d.mon = monitor_new(d.loop, d.engine, &hooks)) == NULL ||
+	    (d.fleet = fleet_new(d.loop, d.mon, &fhooks)) == NULL ||
 	    setup_signals(&d, &sigs) == -1) {
 		log_warn("cannot set up");
 		return EX_SOFTWARE;
 	}
 	subagent_set_monitor(d.sa, d.mon);
+	subagent_set_fleet(d.sa, d.fleet);
 	if (!d.foreground && daemon(0, 0) == -1) {
 		log_warn("daemon");
 		return EX_OSERR;
 	}
-	subagent_start(d.sa);
-	if (apply(&d, &cfg) == -1) {
+	/* The table complete (folders scanned) before it is served. */
+	if (apply(&d, &cfg, 1) == -1) {
 		log_warnx("%s: out of memory applying the configuration",
 		    d.conffile);
 		return EX_SOFTWARE;
 	}
-	log_info("started: %zu targets, AgentX master %s", monitor_count(d.mon),
+	subagent_start(d.sa);
+	log_info("started: %zu targets, %zu base stations, %zu servers, "
+	    "AgentX master %s", monitor_count(d.mon), fleet_count(d.fleet),
+	    monitor_count(d.mon) + monitor_shared_count(d.mon),
 	    subagent_socket());
 
 	while (!d.stop) {
@@ -257,6 +283,7 @@ main(int argc, char **argv)
 	}
 
 	log_info("stopping");
+	fleet_free(d.fleet);
 	monitor_free(d.mon);
 	engine_free(d.engine);
 	subagent_shutdown(d.sa);

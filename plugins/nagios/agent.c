@@ -2,7 +2,9 @@
  * agent.c - the updprobed agent over SNMP, with net-snmp's client
  * library and numeric OIDs (mib/mib_oids.h): no MIB file is needed at
  * run time.  One row is a GET of its columns; every row is a GETBULK walk
- * of the columns side by side.  Every request shares the -t budget.
+ * of the columns side by side: of updprobeServerTable (one row per
+ * probe, however many base stations share it), or of updprobeTargetTable
+ * from an agent before fleet mode.  Every request shares the -t budget.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,15 +17,15 @@
 
 /* SNMP retries per request; the -t budget is shared between the tries. */
 #define SNMP_RETRIES		1
-/* Rows per GETBULK: 13 columns x 7 rows = 91 varbinds, under snmpd's
- * default maxGetbulkResponses (100), and at most ~5 KiB (a row is up to
- * ~700 bytes), inside a UDP datagram.  A shorter answer is simply
- * continued; a tooBig error halves it. */
-#define BULK_REPETITIONS	7
+/* Varbinds per GETBULK: 13 columns x 7 rows (15 x 6 of the server
+ * table), under snmpd's default maxGetbulkResponses (100), and at most
+ * ~5 KiB (a row is up to ~700 bytes), inside a UDP datagram.  A shorter
+ * answer is simply continued; a tooBig error halves it. */
+#define BULK_VARBINDS		91
 /* "udp6:[address]:port" and the like. */
 #define PEER_MAX		300
 
-/* The columns read, in request order. */
+/* The columns read, in request order: those both tables have... */
 static const int columns[] = {
 	UPDPROBE_MIB_COL_CODE,
 	UPDPROBE_MIB_COL_STEP,
@@ -39,10 +41,35 @@ static const int columns[] = {
 	UPDPROBE_MIB_COL_FIRMWARE_SIZE,
 	UPDPROBE_MIB_COL_INTERVAL,
 };
-#define NCOLUMNS	(sizeof(columns) / sizeof(columns[0]))
+#define NCOMMON		(sizeof(columns) / sizeof(columns[0]))
+/* ...and each table's own. */
+#define NEXTRA		2
+static const int extra[][NEXTRA] = {
+	[TABLE_TARGETS] = { UPDPROBE_MIB_COL_SERVER,
+	    UPDPROBE_MIB_COL_SOURCE_STATE },
+	[TABLE_SERVERS] = { UPDPROBE_MIB_SCOL_BASE_STATIONS,
+	    UPDPROBE_MIB_SCOL_TYPE },
+};
+#define NCOLUMNS	(NCOMMON + NEXTRA)
 
 static const oid entry_oid[] = { UPDPROBE_MIB_TARGET_ENTRY_OID };
+static const oid sentry_oid[] = { UPDPROBE_MIB_SERVER_ENTRY_OID };
 static const oid agent_oid[] = { UPDPROBE_MIB_AGENT_OID };
+_Static_assert(sizeof(entry_oid) == sizeof(sentry_oid),
+    "both entries have the same length");
+
+/* The i-th column read from table t. */
+static int
+column(enum table t, size_t i)
+{
+	return i < NCOMMON ? columns[i] : extra[t][i - NCOMMON];
+}
+
+static const oid *
+entry_of(enum table t)
+{
+	return t == TABLE_SERVERS ? sentry_oid : entry_oid;
+}
 
 /* An open agent session and the -t budget. */
 struct agent {
@@ -213,7 +240,7 @@ snmp_request(struct agent *a, netsnmp_pdu *pdu, netsnmp_pdu **resp,
 	return rc;
 }
 
-/* Store one varbind of column col into r. */
+/* Store one varbind of column col (of r's table) into r. */
 static void
 store_value(struct check_row *r, int col, const netsnmp_variable_list *vb)
 {
@@ -223,6 +250,10 @@ store_value(struct check_row *r, int col, const netsnmp_variable_list *vb)
 	if (vb->type == ASN_OCTET_STR) {
 		const char *s = (const char *)vb->val.string;
 
+		if (r->table == TABLE_TARGETS && col == UPDPROBE_MIB_COL_SERVER) {
+			copy_clean(r->server, sizeof(r->server), s, vb->val_len);
+			return;
+		}
 		switch (col) {
 		case UPDPROBE_MIB_COL_DETAIL:
 			copy_clean(r->detail, sizeof(r->detail), s, vb->val_len);
@@ -243,6 +274,20 @@ store_value(struct check_row *r, int col, const netsnmp_variable_list *vb)
 	l = *vb->val.integer;
 	u = vb->type == ASN_INTEGER ? (unsigned long)(l < 0 ? 0 : l) :
 	    (unsigned long)l & 0xffffffffUL;
+	if (r->table == TABLE_TARGETS && col == UPDPROBE_MIB_COL_SOURCE_STATE) {
+		r->source_state = l;
+		return;
+	}
+	if (r->table == TABLE_SERVERS) {
+		if (col == UPDPROBE_MIB_SCOL_BASE_STATIONS) {
+			r->base_stations = u;
+			return;
+		}
+		if (col == UPDPROBE_MIB_SCOL_TYPE) {
+			r->type = l;
+			return;
+		}
+	}
 	switch (col) {
 	case UPDPROBE_MIB_COL_CODE:
 		r->code = l;
@@ -319,10 +364,13 @@ response_error(const struct agent *a, const netsnmp_pdu *resp, char *err,
 	    snmp_errstring((int)resp->errstat));
 }
 
-/* One target: a GET of its row. */
+/*
+ * One row of table t: a GET of its columns.  Returns 0, -1 with err, or
+ * 1 when the table has no such row (or the agent no such table).
+ */
 static int
-fetch_one(struct agent *a, const char *name, struct check_row *r, char *err,
-    size_t errlen)
+fetch_one(struct agent *a, enum table t, const char *name,
+    struct check_row *r, char *err, size_t errlen)
 {
 	netsnmp_pdu *pdu, *resp;
 	netsnmp_variable_list *vb;
@@ -331,12 +379,13 @@ fetch_one(struct agent *a, const char *name, struct check_row *r, char *err,
 	int rc = 0;
 
 	row_init(r);
+	r->table = t;
 	strlcpy(r->name, name, sizeof(r->name));
-	memcpy(o, entry_oid, sizeof(entry_oid));
+	memcpy(o, entry_of(t), sizeof(entry_oid));
 	len = base + 1 + name_suffix(name, o + base + 1);
 	pdu = snmp_pdu_create(SNMP_MSG_GET);
 	for (i = 0; i < NCOLUMNS; i++) {
-		o[base] = (oid)columns[i];
+		o[base] = (oid)column(t, i);
 		snmp_add_null_var(pdu, o, len);
 	}
 	if (snmp_request(a, pdu, &resp, err, errlen) == -1)
@@ -347,17 +396,15 @@ fetch_one(struct agent *a, const char *name, struct check_row *r, char *err,
 	}
 	for (vb = resp->variables, i = 0; vb != NULL && i < NCOLUMNS;
 	    vb = vb->next_variable, i++)
-		store_value(r, columns[i], vb);
+		store_value(r, column(t, i), vb);
 	vb = resp->variables;
-	if (vb != NULL && vb->type == SNMP_NOSUCHOBJECT)
+	if (t == TABLE_TARGETS && vb != NULL && vb->type == SNMP_NOSUCHOBJECT)
 		rc = errorf(err, errlen, "the SNMP agent at %s has no "
 		    "UPDPROBE-MIB: is updprobed running and connected to "
 		    "snmpd (AgentX), and may this community or user read it?",
 		    a->peer);
 	else if (vb == NULL || !r->have_code)
-		rc = errorf(err, errlen, "no target \"%s\" in the "
-		    "updprobeTargetTable at %s (a name from updprobed.conf)",
-		    name, a->peer);
+		rc = 1;
 	snmp_free_pdu(resp);
 	return rc;
 }
@@ -396,55 +443,78 @@ find_row(struct rows *rs, const char *name)
 	return &rs->v[lo];
 }
 
-/* Is the agent serving UPDPROBE-MIB at all?  GET updprobeTargetCount.0. */
+/*
+ * Is the agent serving UPDPROBE-MIB at all, and with updprobeServerTable?
+ * GET updprobeTargetCount.0, updprobeServerCount.0 and
+ * updprobeProvisioningBroken.0: *table is where every probe is listed.
+ */
 static int
-check_mib_present(struct agent *a, char *err, size_t errlen)
+check_mib_present(struct agent *a, enum table *table, unsigned long *broken,
+    char *err, size_t errlen)
 {
+	static const oid which[] = { UPDPROBE_MIB_SCALAR_TARGET_COUNT,
+	    UPDPROBE_MIB_SCALAR_SERVER_COUNT, UPDPROBE_MIB_SCALAR_PROV_BROKEN };
 	oid o[UPDPROBE_MIB_AGENT_OID_LEN + 2];
 	netsnmp_pdu *pdu, *resp;
+	netsnmp_variable_list *vb, *sv;
+	size_t i;
 	int rc = 0;
 
 	memcpy(o, agent_oid, sizeof(agent_oid));
-	o[UPDPROBE_MIB_AGENT_OID_LEN] = UPDPROBE_MIB_SCALAR_TARGET_COUNT;
 	o[UPDPROBE_MIB_AGENT_OID_LEN + 1] = 0;
 	pdu = snmp_pdu_create(SNMP_MSG_GET);
-	snmp_add_null_var(pdu, o, UPDPROBE_MIB_AGENT_OID_LEN + 2);
+	for (i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
+		o[UPDPROBE_MIB_AGENT_OID_LEN] = which[i];
+		snmp_add_null_var(pdu, o, UPDPROBE_MIB_AGENT_OID_LEN + 2);
+	}
 	if (snmp_request(a, pdu, &resp, err, errlen) == -1)
 		return -1;
+	vb = resp->variables;
 	if (response_error(a, resp, err, errlen) == -1)
 		rc = -1;
-	else if (resp->variables == NULL ||
-	    resp->variables->type != ASN_GAUGE)
+	else if (vb == NULL || vb->type != ASN_GAUGE)
 		rc = errorf(err, errlen, "the SNMP agent at %s has no "
 		    "UPDPROBE-MIB: is updprobed running and connected to "
 		    "snmpd (AgentX), and may this community or user read it?",
 		    a->peer);
+	else {
+		sv = vb->next_variable;
+		*table = sv != NULL && sv->type == ASN_GAUGE ? TABLE_SERVERS :
+		    TABLE_TARGETS;
+		*broken = 0;
+		if (sv != NULL && sv->next_variable != NULL &&
+		    sv->next_variable->type == ASN_GAUGE)
+			*broken = (unsigned long)*sv->next_variable->val.integer;
+	}
 	snmp_free_pdu(resp);
 	return rc;
 }
 
 /*
- * Every row: GETBULK walks of all columns side by side.  A response
- * holds max-repetitions rounds of the active columns in request order;
- * a column ends where its answers leave the column.  Rows are joined by
- * their index, so a row that appears or goes during the walk (a reload)
- * only misses some values.
+ * Every row of table t: GETBULK walks of all columns side by side (the
+ * target table's own columns left out: an agent with only the target
+ * table may not have them).  A response holds max-repetitions rounds of
+ * the active columns in request order; a column ends where its answers
+ * leave the column.  Rows are joined by their index, so a row that
+ * appears or goes during the walk (a reload) only misses some values.
  */
 static int
-fetch_all(struct agent *a, struct rows *rs, char *err, size_t errlen)
+fetch_all(struct agent *a, enum table t, struct rows *rs, char *err,
+    size_t errlen)
 {
 	oid cur[NCOLUMNS][MAX_OID_LEN];
 	size_t curlen[NCOLUMNS], active[NCOLUMNS], nactive, i, j;
 	size_t base = UPDPROBE_MIB_TARGET_ENTRY_OID_LEN;
-	long reps = BULK_REPETITIONS;
+	size_t ncols = t == TABLE_SERVERS ? NCOLUMNS : NCOMMON;
+	long reps = BULK_VARBINDS / (long)ncols;
 
 	for (i = 0; i < NCOLUMNS; i++) {
-		memcpy(cur[i], entry_oid, sizeof(entry_oid));
-		cur[i][base] = (oid)columns[i];
+		memcpy(cur[i], entry_of(t), sizeof(entry_oid));
+		cur[i][base] = (oid)column(t, i);
 		curlen[i] = base + 1;
-		active[i] = 1;
+		active[i] = i < ncols;
 	}
-	nactive = NCOLUMNS;
+	nactive = ncols;
 	while (nactive > 0) {
 		netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GETBULK), *resp;
 		netsnmp_variable_list *vb;
@@ -498,7 +568,8 @@ fetch_all(struct agent *a, struct rows *rs, char *err, size_t errlen)
 				snmp_free_pdu(resp);
 				return errorf(err, errlen, "out of memory");
 			}
-			store_value(r, columns[i], vb);
+			r->table = t;
+			store_value(r, column(t, i), vb);
 		}
 		snmp_free_pdu(resp);
 		if (seen == 0 && nactive > 0)
@@ -544,15 +615,25 @@ int
 agent_fetch_one(struct agent *a, const char *name, struct check_row *r,
     char *err, size_t errlen)
 {
-	return fetch_one(a, name, r, err, errlen);
+	int rc = fetch_one(a, TABLE_TARGETS, name, r, err, errlen);
+
+	if (rc == 1)
+		rc = fetch_one(a, TABLE_SERVERS, name, r, err, errlen);
+	if (rc == 1)
+		rc = errorf(err, errlen, "no target \"%s\" in the "
+		    "updprobeTargetTable at %s (a name from updprobed.conf, or "
+		    "a base station's), nor a server of that name in the "
+		    "updprobeServerTable", name, a->peer);
+	return rc;
 }
 
 int
-agent_fetch_all(struct agent *a, struct rows *rs, char *err, size_t errlen)
+agent_fetch_all(struct agent *a, struct rows *rs, enum table *table,
+    unsigned long *broken, char *err, size_t errlen)
 {
-	if (check_mib_present(a, err, errlen) == -1)
+	if (check_mib_present(a, table, broken, err, errlen) == -1)
 		return -1;
-	return fetch_all(a, rs, err, errlen);
+	return fetch_all(a, *table, rs, err, errlen);
 }
 
 void

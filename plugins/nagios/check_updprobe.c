@@ -26,6 +26,40 @@
 #include "util.h"
 #include "version.h"
 
+/*
+ * Base stations whose provisioning file is broken have no server row:
+ * they are one row of their own in the worst-of-all check (code 6).
+ */
+static int
+add_broken(struct rows *rs, unsigned long broken)
+{
+	struct check_row *r;
+
+	if (broken == 0)
+		return 0;
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 16;
+		struct check_row *v = reallocarray(rs->v, cap, sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		rs->v = v;
+		rs->cap = cap;
+	}
+	r = &rs->v[rs->n++];
+	row_init(r);
+	r->table = TABLE_SERVERS;
+	strlcpy(r->name, "provisioning-files", sizeof(r->name));
+	r->have_code = 1;
+	r->code = M3_SERVER_NOT_SPECIFIED;
+	r->step = UPDPROBE_MIB_STEP_CONFIG;
+	r->base_stations = broken;
+	snprintf(r->detail, sizeof(r->detail), "%lu base station%s with a "
+	    "broken provisioning file (updprobeTargetSourceState fileBroken; "
+	    "the detail of each row says why)", broken, broken == 1 ? "" : "s");
+	return 0;
+}
+
 /* Agent mode: returns the state and prints the plugin output. */
 static enum state
 check_agent(struct options *o)
@@ -36,6 +70,8 @@ check_agent(struct options *o)
 	char err[512];
 	time_t now;
 	enum state st = STATE_UNKNOWN;
+	enum table table = TABLE_TARGETS;
+	unsigned long broken = 0;
 	size_t i, kept;
 
 	if ((a = agent_open(o, err, sizeof(err))) == NULL) {
@@ -50,7 +86,8 @@ check_agent(struct options *o)
 			render_one(o, &one, one.name, NULL, 0);
 			st = one.state;
 		}
-	} else if (agent_fetch_all(a, &rs, err, sizeof(err)) == -1)
+	} else if (agent_fetch_all(a, &rs, &table, &broken, err,
+	    sizeof(err)) == -1)
 		printf("UPDPROBE UNKNOWN - %s\n", err);
 	else {
 		now = time(NULL);
@@ -58,17 +95,22 @@ check_agent(struct options *o)
 			if (rs.v[i].have_code) /* else it went during the walk */
 				rs.v[kept++] = rs.v[i];
 		rs.n = kept;
+		if (add_broken(&rs, broken) == -1) {
+			printf("UPDPROBE UNKNOWN - out of memory\n");
+			rs.n = 0;
+		}
 		for (i = 0; i < rs.n; i++) {
 			evaluate(o, &rs.v[i], now);
 			if (severity(rs.v[i].state) > severity(st) || i == 0)
 				st = rs.v[i].state;
 		}
 		if (rs.n == 0)
-			printf("UPDPROBE UNKNOWN - the updprobeTargetTable at %s "
-			    "is empty: no target in updprobed.conf?\n",
-			    agent_peer(a));
+			printf("UPDPROBE UNKNOWN - the %s at %s is empty: no "
+			    "target or provisioningDir in updprobed.conf?\n",
+			    table == TABLE_SERVERS ? "updprobeServerTable" :
+			    "updprobeTargetTable", agent_peer(a));
 		else
-			render_all(o, &rs);
+			render_all(o, &rs, table);
 	}
 	free(rs.v);
 	agent_close(a);

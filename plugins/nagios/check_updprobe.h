@@ -55,13 +55,27 @@ enum action {
 /* Per-step timings, in the order of the perfdata. */
 enum timing { TM_DNS, TM_CONNECT, TM_DIRFILE, TM_FIRMWARE, TM_COUNT };
 
+/* The table a row comes from. */
+enum table {
+	TABLE_TARGETS,		/* updprobeTargetTable: targets, base stations */
+	TABLE_SERVERS		/* updprobeServerTable: every probe */
+};
+
 /*
- * One target's last result, from a MIB row or from the engine, and the
- * verdict on it.  Strings are sanitized when stored (no control
- * characters, no '|', which would end the text of the plugin output).
+ * One target's (or base station's, or server's) last result, from a MIB
+ * row or from the engine, and the verdict on it.  Strings are sanitized
+ * when stored (no control characters, no '|', which would end the text
+ * of the plugin output).
  */
 struct check_row {
 	char		 name[UPDPROBE_MIB_NAME_MAX + 1];
+	enum table	 table;
+	/* updprobeTargetTable: the row's server, how it was read. */
+	char		 server[UPDPROBE_MIB_SERVER_REF_MAX + 1];
+	long		 source_state;	/* 0: not given */
+	/* updprobeServerTable: the base stations that use it, its type. */
+	unsigned long	 base_stations;
+	long		 type;		/* 0: not given */
 	int		 have_code;
 	long		 code;		/* UpdprobeCode: -1, 0..12 */
 	long		 step;		/* UpdprobeStep: -1, 1..7 */
@@ -126,11 +140,20 @@ void		 print_help(void);
 struct agent;
 struct agent	*agent_open(struct options *, char *err, size_t errlen);
 const char	*agent_peer(const struct agent *);
+/*
+ * One row: the target or base station name, else the server name.
+ * Returns 0, or -1 with err when there is neither (or no agent).
+ */
 int		 agent_fetch_one(struct agent *, const char *name,
 		    struct check_row *, char *err, size_t errlen);
-/* Every row, in OID order; -1 also when the agent has no UPDPROBE-MIB. */
-int		 agent_fetch_all(struct agent *, struct rows *, char *err,
-		    size_t errlen);
+/*
+ * Every probe, in OID order: the rows of updprobeServerTable, or of
+ * updprobeTargetTable from an agent without one (*table says which);
+ * -1 also when the agent has no UPDPROBE-MIB.  *broken: base stations
+ * whose provisioning file is broken (they have no server row).
+ */
+int		 agent_fetch_all(struct agent *, struct rows *, enum table *,
+		    unsigned long *broken, char *err, size_t errlen);
 void		 agent_close(struct agent *);
 
 /* render.c */
@@ -147,6 +170,7 @@ int		 severity(enum state);
 void		 render_one(const struct options *, const struct check_row *,
 		    const char *label, char warnings[][PROBE_NOTE_MAX],
 		    int nwarnings);
-void		 render_all(const struct options *, const struct rows *);
+void		 render_all(const struct options *, const struct rows *,
+		    enum table);
 
 #endif

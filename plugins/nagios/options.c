@@ -61,8 +61,13 @@ print_help(void)
 " -H, --hostname=HOST    snmpd with the updprobed subagent (default %s)\n"
 " -p, --port=PORT        its UDP port (default %d)\n"
 " -C, --community=NAME   SNMPv2c community (default %s)\n"
-" -n, --name=TARGET      check this target only (updprobed.conf's name);\n"
-"                        without -n every target is checked, the worst wins\n"
+" -n, --name=NAME        check this row only: a target (updprobed.conf's\n"
+"                        name), a base station (its file's name) or a\n"
+"                        server (updprobeServerName); without -n every\n"
+"                        server (each distinct setting, however many base\n"
+"                        stations share it) and every target is checked,\n"
+"                        the worst wins; broken provisioning files count\n"
+"                        as code 6\n"
 " -P, --protocol=2c|3    SNMP version (default 2c)\n"
 " -U, --secname=USER     SNMPv3 user\n"
 " -L, --seclevel=LEVEL   noAuthNoPriv, authNoPriv or authPriv (default:\n"
@@ -109,7 +114,8 @@ print_help(void)
 "CRITICAL > WARNING > UNKNOWN > OK and the first line names the worst.\n"
 "\n"
 "Perfdata: dns, connect, dirfile, firmware (s), size (B) of the last probe;\n"
-"with every target: counts of targets by state on the first line, then\n"
+"with every target: counts of targets by state on the first line (servers\n"
+"and base_stations, base_stations_not_ok with provisioning folders), then\n"
 "TARGET_dns ... TARGET_size after the long output.\n",
 	    DEFAULT_TIMEOUT_S, TARGET_DEFAULT_TIMEOUT,
 	    (unsigned long long)probe_hard_limit_ms(DEFAULT_TIMEOUT_S * 1000) /
@@ -321,6 +327,20 @@ direct_option(int ch, const char *arg, struct options *o, char *err,
 	return 1;
 }
 
+/*
+ * -n in agent mode: a target or base station name, or a server name
+ * (updprobeServerName: a host, '/', hexadecimal digits).
+ */
+static int
+row_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= UPDPROBE_MIB_NAME_MIN && n <= UPDPROBE_MIB_NAME_MAX &&
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-:/") == n;
+}
+
 /* After the options: the combinations, and the target of --direct. */
 static int
 validate_arguments(struct options *o, char *err, size_t errlen)
@@ -329,9 +349,11 @@ validate_arguments(struct options *o, char *err, size_t errlen)
 		if (o->direct_opts)
 			return errorf(err, errlen, "the updprobe options need "
 			    "--direct URL or --provisioning FILE");
-		if (o->name != NULL && target_set_name(&o->t, o->name, err,
-		    errlen) == -1)
-			return -1;
+		if (o->name != NULL && !row_name_ok(o->name))
+			return errorf(err, errlen, "target name \"%s\": -n "
+			    "takes a target, base station or server name (1-%d "
+			    "of A-Z a-z 0-9 . _ - : /)", o->name,
+			    UPDPROBE_MIB_NAME_MAX);
 		if (o->snmp_version == SNMP_VERSION_3 && o->secname == NULL)
 			return errorf(err, errlen, "-P 3 needs -U secname");
 		if (o->snmp_version != SNMP_VERSION_3 && (o->secname != NULL ||

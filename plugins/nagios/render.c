@@ -200,6 +200,18 @@ print_row_details(const struct options *o, const struct check_row *r,
 		printf("%s: %s\n", r->what, r->why);
 	for (i = 0; i < nwarnings; i++)
 		printf("warning: %s\n", warnings[i]);
+	if (r->table == TABLE_TARGETS && r->source_state ==
+	    UPDPROBE_MIB_SOURCE_FILE_OK)
+		printf("base station: its provisioning file points at server "
+		    "%s\n", r->server);
+	else if (r->table == TABLE_TARGETS && r->source_state ==
+	    UPDPROBE_MIB_SOURCE_FILE_BROKEN)
+		printf("base station: its provisioning file is broken\n");
+	else if (r->table == TABLE_SERVERS && r->type ==
+	    UPDPROBE_MIB_SERVER_PROVISIONING)
+		printf("server: %lu base station%s use%s these settings\n",
+		    r->base_stations, r->base_stations == 1 ? "" : "s",
+		    r->base_stations == 1 ? "s" : "");
 	if (o->verbose < 1)
 		return;
 	printf("url: %s\n", r->url[0] ? r->url : "-");
@@ -241,12 +253,28 @@ by_severity(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y;	/* stable: table order */
 }
 
-void
-render_all(const struct options *o, const struct rows *rs)
+/* " (N base stations)" for a row that stands for some. */
+static void
+print_stations(const struct check_row *r)
 {
+	if (r->table == TABLE_SERVERS && r->base_stations > 0)
+		printf(" (%lu base station%s)", r->base_stations,
+		    r->base_stations == 1 ? "" : "s");
+}
+
+/*
+ * Every row.  Without base stations the server table is the target
+ * table again, and the output is the same as from the target table
+ * ("targets"); with them the rows are "servers".
+ */
+void
+render_all(const struct options *o, const struct rows *rs, enum table table)
+{
+	const char *noun = "targets";
 	struct check_row **order;
 	size_t i, count[4] = { 0, 0, 0, 0 }, notok, shown = 0;
-	char counts[96];
+	unsigned long stations = 0, affected = 0;
+	char counts[128];
 	const struct check_row *w;
 
 	if ((order = calloc(rs->n, sizeof(*order))) == NULL) {
@@ -256,25 +284,39 @@ render_all(const struct options *o, const struct rows *rs)
 	for (i = 0; i < rs->n; i++) {
 		order[i] = &rs->v[i];
 		count[rs->v[i].state]++;
+		stations += rs->v[i].base_stations;
+		if (rs->v[i].state != STATE_OK)
+			affected += rs->v[i].base_stations;
 	}
+	if (table == TABLE_SERVERS && stations > 0)
+		noun = "servers";
 	qsort(order, rs->n, sizeof(*order), by_severity);
 	w = order[0];
 	notok = rs->n - count[STATE_OK];
 	if (notok == 0)
-		printf("UPDPROBE OK - all %zu targets OK", rs->n);
+		printf("UPDPROBE OK - all %zu %s OK", rs->n, noun);
 	else {
-		snprintf(counts, sizeof(counts), "%zu of %zu targets not OK; ",
-		    notok, rs->n);
+		if (affected > 0)
+			snprintf(counts, sizeof(counts), "%zu of %zu %s not OK, "
+			    "%lu base stations; ", notok, rs->n, noun, affected);
+		else
+			snprintf(counts, sizeof(counts), "%zu of %zu %s not OK; ",
+			    notok, rs->n, noun);
 		print_first_line(w->state, counts, w->name, w->what, w->why);
 	}
-	printf(" | targets=%zu;;;0 ok=%zu;;;0 warning=%zu;;;0 critical=%zu;;;0 "
-	    "unknown=%zu;;;0\n", rs->n, count[STATE_OK], count[STATE_WARNING],
-	    count[STATE_CRITICAL], count[STATE_UNKNOWN]);
+	printf(" | %s=%zu;;;0 ok=%zu;;;0 warning=%zu;;;0 critical=%zu;;;0 "
+	    "unknown=%zu;;;0", noun, rs->n, count[STATE_OK],
+	    count[STATE_WARNING], count[STATE_CRITICAL], count[STATE_UNKNOWN]);
+	if (stations > 0)
+		printf(" base_stations=%lu;;;0 base_stations_not_ok=%lu;;;0",
+		    stations, affected);
+	printf("\n");
 	for (i = 0; i < rs->n; i++) {
 		const struct check_row *r = order[i];
 
-		printf("%s%s %s: %s", i ? "\n" : "", state_name[r->state],
-		    r->name, r->what);
+		printf("%s%s %s", i ? "\n" : "", state_name[r->state], r->name);
+		print_stations(r);
+		printf(": %s", r->what);
 		if (r->have_code && r->code > 0 && r->code <= M3_CODE_MAX &&
 		    strncmp(r->what, "Code", 4) == 0)
 			printf(" (%s)%s%s", step_name(r->step),

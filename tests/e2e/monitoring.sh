@@ -34,7 +34,10 @@
 #      plugins/zabbix/zabbix_trap_handler; all of it twice: with no MIB
 #      loaded (Debian's snmp.conf, "mibs :") and with UPDPROBE-MIB loaded
 #      (mibs +UPDPROBE-MIB) in the Zabbix server and in snmptrapd, where the
-#      items must keep their names
+#      items must keep their names; then fleet mode (a provisioning folder):
+#      the servers and the base stations discovered, their codes, the
+#      base-station count, the triggers of a failing server and of a broken
+#      provisioning file, and the target discovery left to the targets
 #
 # Runs as root (it starts PostgreSQL, Nagios, Icinga 2 and the Zabbix server
 # as the users Debian runs them as). Prints "ok - ..." / "not ok - ..." per
@@ -215,6 +218,10 @@ write_conf() {		# FLIP-FOLDER
 		for name in "${EXTRA_TARGETS[@]}"; do
 			echo "target $name $H/good/"
 		done
+		# the fleet part of the Zabbix test
+		if [ -n "${FLEET_LINE:-}" ]; then
+			echo "$FLEET_LINE"
+		fi
 	} >"$CONF.new" && mv -f "$CONF.new" "$CONF"
 }
 FLIP=good
@@ -1118,6 +1125,98 @@ zabbix_phase() {
 	stop_zbx_snmptrapd
 }
 
+# Fleet mode in Zabbix: a provisioning folder of 4 files (2 base stations
+# share a good server, 1 alone on a missing folder, 1 broken).
+zabbix_fleet() {
+	local dir=$TEST_TMP/prov n s got want rule t srv_good srv_bad
+	mkdir -p "$dir"
+	prov_file() {	# NAME FOLDER
+		printf '%%NETWORK_FWU_SERVER%%: "127.0.0.1:%s"\n%%FWU_TFTP_SERVER_PATH%%: "/%s/"\n%%MANAGEMENT_TRANSFER_PROTOCOL%%: 1\nEND_OF_FILE\n' \
+		    "$HTTP_PORT" "$2" >"$dir/$1.cfg"
+	}
+	prov_file 000413000001 good
+	prov_file 000413000002 good
+	prov_file 000413000003 missing-dirfile
+	printf '%%NETWORK_FWU_SERVER%%: "127.0.0.1\nEND_OF_FILE\n' >"$dir/000413000004.cfg"
+	FLEET_LINE="provisioningDir $dir"
+	write_conf "$FLIP"
+	kill -HUP "$UPDPROBED_PID"
+	four() { [ "$(snmp_get_oid UPDPROBE-MIB::updprobeBaseStationCount.0)" = 4 ]; }
+	wait_for -t "$START_WAIT" four ||
+	    { not_ok "z/fleet: updprobed reads the provisioning folder ($(snmp_get_oid UPDPROBE-MIB::updprobeBaseStationCount.0))"; return 1; }
+	srv_good=$(snmp_get updprobeTargetServer 000413000001)
+	srv_bad=$(snmp_get updprobeTargetServer 000413000003)
+	for s in "$srv_good" "$srv_bad"; do
+		snmp_set "$SNMP_WRITE_COMMUNITY" \
+		    "UPDPROBE-MIB::updprobeServerProbeNow.\"$s\"" i 1 >/dev/null
+	done
+	wait_for -t "$START_WAIT" snmp_is updprobeTargetCode 000413000003 3
+	wait_for -t "$START_WAIT" snmp_is updprobeTargetCode 000413000001 0
+	for rule in updprobe.server.discovery updprobe.bs.discovery; do
+		t=$(zapi discoveryrule.get "{\"hostids\":[\"$HOSTID\"],\"output\":[\"itemid\"],\"filter\":{\"key_\":\"$rule\"}}" 'r[0]["itemid"]')
+		zapi task.create "[{\"type\":6,\"request\":{\"itemid\":\"$t\"}}]" \
+		    'len(r["taskids"])' >/dev/null
+	done
+	zbx_rule_check_now
+	want=$(printf '%s\n' "updprobe server $srv_bad: code" \
+	    "updprobe server $srv_good: code" \
+	    "updprobe base station 000413000001: code" \
+	    "updprobe base station 000413000002: code" \
+	    "updprobe base station 000413000003: code" \
+	    "updprobe base station 000413000004: code" | sort | paste -s -d '|' -)
+	fleet_items() {
+		zbx_items | awk -F'\t' '$1 ~ /^updprobe\.(server|bs)\.code\[/ { print $2 }' |
+		    sort | paste -s -d '|' -
+	}
+	fleet_discovered() { [ "$(fleet_items)" = "$want" ]; }
+	if wait_for -t "$RESULT_WAIT" fleet_discovered; then
+		ok "z/fleet: the servers discovery makes items for the 2 servers (not the targets), the base stations discovery for the 4 base stations"
+	else
+		not_ok "z/fleet: servers and base stations discovered ($(fleet_items); want $want)"
+	fi
+	got=$(zbx_items | awk -F'\t' '$1 ~ /^updprobe\.code\[/ && $2 ~ /updprobe 0004130000/' | grep -c .)
+	check "$([ "$got" = 0 ]; echo $?)" \
+	    "z/fleet: the target discovery leaves the base stations out" "$got base stations among the targets"
+	# Two polls (the triggers wait for {$UPDPROBE.CONFIRM} = #2).
+	for n in 1 2; do
+		t=$(date +%s)
+		zbx_check_now '^updprobe\.(server|bs|provisioning)'
+		fleet_polled() {
+			[ "$(zbx_items | awk -F'\t' -v t="$t" '$1 ~ /^updprobe\.(server|bs)\.code\[/ && $4 >= t' | grep -c .)" = 6 ]
+		}
+		wait_for -t "$RESULT_WAIT" fleet_polled ||
+		    { not_ok "z/fleet: the fleet items polled (poll $n: $(zbx_items | awk -F'\t' '$1 ~ /^updprobe\.(server|bs)\./ { print $2 "=" $5 " " $7 }' | squash))"; return 1; }
+		sleep 1	# the next poll must have a later clock
+	done
+	got=$(for k in "updprobe server $srv_good: code" "updprobe server $srv_bad: code" \
+	    "updprobe server $srv_good: base stations" "updprobe server $srv_bad: base stations" \
+	    "updprobe base station 000413000002: code" "updprobe base station 000413000004: code" \
+	    "updprobe base station 000413000004: provisioning file"; do
+		zbx_items | awk -F'\t' -v nm="$k" '$2 == nm { printf "%s ", $5 }'
+	done)
+	want="0 3 2 1 0 6 3 "
+	check "$([ "$got" = "$want" ]; echo $?)" \
+	    "z/fleet: the items read the codes (servers 0 and 3, base stations 0 and 6), the base-station counts (2, 1) and the broken file (3)" \
+	    "got '$got', want '$want'"
+	fleet_problems() {
+		zbx_triggers | awk -F'\t' '$2 == 1 && ($1 ~ /^updprobe server / || $1 ~ /^updprobe base station / || $1 ~ /broken provisioning/) { print $1 "=" $4 }' | sort | paste -s -d '|' -
+	}
+	want=$(printf '%s\n' "updprobe server $srv_bad: a firmware update would fail=3" \
+	    "updprobe base station 000413000004: its provisioning file is broken=3" \
+	    "updprobe: base stations with a broken provisioning file=3" | sort | paste -s -d '|' -)
+	if wait_for -t "$RESULT_WAIT" eval '[ "$(fleet_problems)" = "$want" ]'; then
+		ok "z/fleet: in PROBLEM: the failing server (AVERAGE), the broken file (AVERAGE) and the agent's broken-file count; none for the good server or the base stations behind it"
+	else
+		not_ok "z/fleet: triggers in PROBLEM ($(fleet_problems); want $want)"
+	fi
+	got=$(zbx_triggers | awk -F'\t' '$3 != 0 { print $1 ": " $5 }')
+	check "$([ -z "$got" ]; echo $?)" "z/fleet: no trigger is unknown" \
+	    "$(printf '%s' "$got" | squash)"
+	FLEET_LINE=
+	write_conf "$FLIP"
+	kill -HUP "$UPDPROBED_PID"
+}
+
 notif_number() {
 	case $1 in
 	updprobeCodeChange) echo 1 ;;
@@ -1187,7 +1286,7 @@ zabbix_run() {
 	check "$([ -n "$HOSTID" ]; echo $?)" \
 	    "z: a host with an SNMP interface on the test snmpd, template linked, {\$UPDPROBE.TARGET.NOT_MATCHES} = ^ignored\$" "host.create failed"
 	[ -n "$HOSTID" ] || return 1
-	RULEID=$(zapi discoveryrule.get "{\"hostids\":[\"$HOSTID\"],\"output\":[\"itemid\"]}" 'r[0]["itemid"]')
+	RULEID=$(zapi discoveryrule.get "{\"hostids\":[\"$HOSTID\"],\"output\":[\"itemid\"],\"filter\":{\"key_\":\"updprobe.target.discovery\"}}" 'r[0]["itemid"]')
 	IFID=$(zapi hostinterface.get "{\"hostids\":[\"$HOSTID\"],\"output\":[\"interfaceid\"]}" 'r[0]["interfaceid"]')
 	# A host item (not the template's) with a symbolic OID, to tell the
 	# phases apart.
@@ -1196,6 +1295,7 @@ zabbix_run() {
 	zabbix_phase nomib || return 1
 	stop_zabbix_server
 	zabbix_phase mib || return 1
+	zabbix_fleet
 
 	# "updprobed has restarted": the probe counter went back.
 	stop_updprobed

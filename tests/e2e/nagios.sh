@@ -284,7 +284,8 @@ run "${A[@]}" -n no-such-target
 expect "a: a target the agent does not have is UNKNOWN" UNKNOWN \
     'no target "no-such-target" in the updprobeTargetTable'
 
-run "${A[@]}" -n 'bad/name'
+# (a '/' is in server names: fw.example.com/3fa2b1c9)
+run "${A[@]}" -n 'bad name'
 expect "a: an invalid target name is a usage error (UNKNOWN)" UNKNOWN \
     '^UPDPROBE UNKNOWN - target name'
 

@@ -186,10 +186,12 @@ def mib_object(oid, instance):
     if not access or access.group(1) not in ("read-only", "read-write"):
         return None, "%s is not readable" % m.group(1)
     parent = re.search(r"\b(\w+)\(\d+\) \d+ \}\s*$", text.strip())
-    want_parent = {"scalar": "updprobeAgent",
-                   "column": "updprobeTargetEntry"}[instance]
-    if not parent or parent.group(1) != want_parent:
-        return None, "%s is not under %s" % (m.group(1), want_parent)
+    want_parent = {"scalar": ("updprobeAgent",),
+                   "column": ("updprobeTargetEntry",
+                              "updprobeServerEntry")}[instance]
+    if not parent or parent.group(1) not in want_parent:
+        return None, "%s is not under %s" % (m.group(1),
+                                            " or ".join(want_parent))
     return m.group(1), ""
 
 # What each item key must read.
@@ -218,6 +220,25 @@ KEYS = {
     "updprobe.problems": "updprobeTargetProblems",
     "updprobe.interval": "updprobeTargetInterval",
     "updprobe.code.previous": "updprobeTargetPreviousCode",
+    "updprobe.servers": "updprobeServerCount",
+    "updprobe.base_stations": "updprobeBaseStationCount",
+    "updprobe.provisioning.broken": "updprobeProvisioningBroken",
+    "updprobe.provisioning.refused": "updprobeProvisioningRefused",
+    "updprobe.rescan.duration": "updprobeRescanDuration",
+    "updprobe.rescan.last": "updprobeLastRescan",
+    "updprobe.server.code": "updprobeServerCode",
+    "updprobe.server.base_stations": "updprobeServerBaseStations",
+    "updprobe.server.step": "updprobeServerStep",
+    "updprobe.server.detail": "updprobeServerDetail",
+    "updprobe.server.url": "updprobeServerUrl",
+    "updprobe.server.settings": "updprobeServerSettings",
+    "updprobe.server.lastprobe": "updprobeServerLastProbe",
+    "updprobe.server.interval": "updprobeServerInterval",
+    "updprobe.bs.code": "updprobeTargetCode",
+    "updprobe.bs.server": "updprobeTargetServer",
+    "updprobe.bs.source.state": "updprobeTargetSourceState",
+    "updprobe.bs.detail": "updprobeTargetDetail",
+    "updprobe.bs.source": "updprobeTargetSource",
 }
 problems, seen, n_oids = [], set(), 0
 with open(tmp + "/zabbix-oids.tsv", "w") as out:
@@ -380,11 +401,14 @@ for it in items:
     m = re.match(r'^snmptrap\["(.*)"\]$', key)
     if m:
         regex = m.group(1).replace('\\"', '"')
-        for n in ("updprobeProblem", "updprobeCleared", "updprobeCodeChange"):
-            if n in regex:
+        for n in ("updprobeProblem", "updprobeCleared", "updprobeCodeChange",
+                  "updprobeServerProblem", "updprobeServerCleared",
+                  "updprobeServerCodeChange"):
+            if re.search(r"\(%s\|" % n, regex):
                 traps[n] = regex
-report(len(traps) == 3 and fallback,
-       "SNMP trap items for the three notifications and snmptrap.fallback",
+report(len(traps) == 6 and fallback,
+       "SNMP trap items for the six notifications of a row (targets, "
+       "servers) and snmptrap.fallback",
        "trap items: %r, fallback %r" % (sorted(traps), fallback))
 with open(tmp + "/zabbix-trap-regex.tsv", "w") as out:
     for n, regex in sorted(traps.items()):
@@ -393,9 +417,14 @@ with open(tmp + "/zabbix-trap-regex.tsv", "w") as out:
 # The discovery rule's JavaScript.
 js = [pp["parameters"][0] for r in rules for pp in r.get("preprocessing") or []
       if pp.get("type") == "JAVASCRIPT"]
-report(len(rules) == 1 and len(js) == 1,
-       "one discovery rule, with one JavaScript step",
-       "%d rules, %d JavaScript steps" % (len(rules), len(js)))
+report([r.get("key") for r in rules] == ["updprobe.target.discovery",
+                                         "updprobe.server.discovery",
+                                         "updprobe.bs.discovery"]
+       and len(js) == 3 and len(set(js)) == 1,
+       "three discovery rules (targets, servers, base stations), each with "
+       "the same JavaScript step (it decodes any index)",
+       "rules %r, %d JavaScript steps, %d distinct"
+       % ([r.get("key") for r in rules], len(js), len(set(js))))
 if js:
     open(tmp + "/zabbix-lld.js", "w").write(js[0])
 EOF
@@ -536,7 +565,8 @@ for e in events:
                             % (e["name"], num, text, names.get(num)))
     # The summary of held-back notifications carries no code.
     need = set() if e["name"] == "updprobeNotificationsSuppressed" else \
-        set(enum) if e["name"] != "updprobeProblem" else set(
+        set(enum) if e["name"] not in ("updprobeProblem",
+                                       "updprobeServerProblem") else set(
         c for c in range(1, 13)
         if any(matches(m, enum[c]) for m in e["match"]))
     lack = sorted(need - set(n for n, _ in maps.values()))

@@ -203,24 +203,25 @@ access()
 	    sed -n 's/^ *MAX-ACCESS[[:space:]]*\([a-z-]*\).*/\1/p'
 }
 entry=$(st -On UPDPROBE-MIB::updprobeTargetEntry 2>/dev/null)
+sentry=$(st -On UPDPROBE-MIB::updprobeServerEntry 2>/dev/null)
 bad=
 ncol=0
 while read -r name oid; do
 	case $oid in
-	"$entry".*) ;;
+	"$entry".* | "$sentry".*) ;;
 	*) continue ;;
 	esac
 	ncol=$((ncol + 1))
 	case $name in
-	updprobeTargetName) want=not-accessible ;;
-	updprobeTargetProbeNow) want=read-write ;;
+	updprobeTargetName | updprobeServerName) want=not-accessible ;;
+	updprobeTargetProbeNow | updprobeServerProbeNow) want=read-write ;;
 	*) want=read-only ;;
 	esac
 	got=$(access "$name")
 	[ "$got" = "$want" ] || bad="$bad $name=$got(want $want)"
 done <"$WORK/nodes"
 if [ "$ncol" -gt 0 ] && [ -z "$bad" ]; then
-	ok "$ncol columns: index not-accessible, updprobeTargetProbeNow read-write, the rest read-only"
+	ok "$ncol columns of both tables: index not-accessible, ProbeNow read-write, the rest read-only"
 else
 	notok "column access (index not-accessible, ProbeNow read-write, rest read-only):${bad:- no columns}"
 fi
@@ -274,6 +275,8 @@ EOF
 			echo "	P(\"$what\", UPDPROBE_MIB_AGENT_OID, $cname);" ;;
 		UPDPROBE_MIB_COL_*)
 			echo "	P(\"$what\", UPDPROBE_MIB_TARGET_ENTRY_OID, $cname);" ;;
+		UPDPROBE_MIB_SCOL_*)
+			echo "	P(\"$what\", UPDPROBE_MIB_SERVER_ENTRY_OID, $cname);" ;;
 		UPDPROBE_MIB_NOTIF_*)
 			echo "	P(\"$what\", UPDPROBE_MIB_NOTIFICATIONS_OID, $cname);" ;;
 		UPDPROBE_MIB_NOBJ_*)
@@ -303,6 +306,8 @@ tc_object()
 	case $1 in
 	UpdprobeCode) echo updprobeTargetCode ;;
 	UpdprobeStep) echo updprobeTargetStep ;;
+	# enumerations of an object: the object itself
+	updprobeTargetSourceState | updprobeServerType) echo "$1" ;;
 	esac
 }
 syntax()
