@@ -143,25 +143,31 @@ for p in "${LANE_PIDS[@]}"; do
 done
 trap - INT TERM
 
-FAILED=0
-echo "=== summary ($(($(date +%s) - T0)) s)"
-for r in $(ls "$LOGS"/*.result 2>/dev/null | sort -V); do
-	IFS=$'\t' read -r lane n name rc secs counts <"$r"
-	if [ "$rc" = 0 ]; then
-		printf 'ok      %-10s %-22s %5d s  %s\n' "$lane" "$name" "$secs" "$counts"
-	else
-		printf 'FAILED  %-10s %-22s %5d s  status %s  %s\n' "$lane" "$name" \
-		    "$secs" "$rc" "$counts"
-		FAILED=1
-	fi
-done
-for r in $(ls "$LOGS"/*.result 2>/dev/null | sort -V); do
-	IFS=$'\t' read -r lane n name rc _ <"$r"
-	[ "$rc" = 0 ] && continue
-	log=${r%.result}
-	echo "=== $lane: $name failed: its \"not ok\" lines and its last $TAIL_LINES lines ($log)"
-	grep '^not ok' "$log"
-	echo "..."
-	tail -n "$TAIL_LINES" "$log"
-done
-exit "$FAILED"
+# The summary, then each failed step's "not ok" lines and the end of its
+# log; also kept in $LOGS/report.txt, for CI to show it last.
+report() {
+	local r lane n name rc secs counts log
+	echo "=== summary ($(($(date +%s) - T0)) s)"
+	for r in $(ls "$LOGS"/*.result 2>/dev/null | sort -V); do
+		IFS=$'\t' read -r lane n name rc secs counts <"$r"
+		if [ "$rc" = 0 ]; then
+			printf 'ok      %-10s %-22s %5d s  %s\n' "$lane" "$name" \
+			    "$secs" "$counts"
+		else
+			printf 'FAILED  %-10s %-22s %5d s  status %s  %s\n' \
+			    "$lane" "$name" "$secs" "$rc" "$counts"
+		fi
+	done
+	for r in $(ls "$LOGS"/*.result 2>/dev/null | sort -V); do
+		IFS=$'\t' read -r lane n name rc _ <"$r"
+		[ "$rc" = 0 ] && continue
+		log=${r%.result}
+		echo "=== $lane: $name failed: its \"not ok\" lines and its last $TAIL_LINES lines ($log)"
+		grep '^not ok' "$log"
+		echo "..."
+		tail -n "$TAIL_LINES" "$log"
+	done
+}
+report | tee "$LOGS/report.txt"
+grep -q '^FAILED' "$LOGS/report.txt" && exit 1
+exit 0

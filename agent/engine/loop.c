@@ -286,8 +286,10 @@ next_timeout(const struct loop *l, int max_ms)
 static void
 run_timers(struct loop *l)
 {
-	/* Timers armed while running fire on a later pass. */
-	size_t budget = l->nheap;
+	/* Timers armed while running fire on a later pass, and so do
+	 * those past the burst: the descriptors come first again. */
+	size_t budget = l->nheap < LOOP_TIMER_BURST ? l->nheap :
+	    LOOP_TIMER_BURST;
 
 	while (budget-- > 0 && l->nheap > 0 && l->heap[0]->when <= l->now) {
 		struct loop_timer *t = l->heap[0];

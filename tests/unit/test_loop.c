@@ -179,6 +179,65 @@ armed_timers_need_no_allocation(void **state)
 	loop_free(l);
 }
 
+/*
+ * A backlog of due timers runs a burst at a time, and a descriptor that
+ * becomes ready meanwhile is served before the rest of the backlog.
+ */
+static int served_after;	/* timers fired when the descriptor was read */
+
+static void
+on_fd_count(int fd, int events, void *arg)
+{
+	struct rec *rec = arg;
+	char c;
+
+	(void)events;
+	assert_int_equal(read(fd, &c, 1), 1);
+	served_after = rec->n;
+}
+
+static void
+due_timers_leave_room_for_descriptors(void **state)
+{
+	enum { N = 100 };
+	struct loop *l = loop_new();
+	struct loop_timer t[N];
+	struct tm_arg a[N];
+	struct rec rec;
+	int i, p[2], passes = 0;
+
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(loop_watch(l, p[0], LOOP_READ, on_fd_count, &rec), 0);
+	for (i = 0; i < N; i++) {
+		a[i].rec = &rec;
+		a[i].id = i;
+		assert_int_equal(loop_timer_init(l, &t[i], record, &a[i]), 0);
+		loop_timer_set(l, &t[i], 0);
+	}
+	/* All due: the first pass runs one burst, not the backlog. */
+	assert_int_equal(loop_once(l, 0), 0);
+	assert_int_equal(rec.n, LOOP_TIMER_BURST);
+	/* A request arrives: the next pass serves it before any more. */
+	assert_int_equal(write(p[1], "x", 1), 1);
+	served_after = -1;
+	assert_int_equal(loop_once(l, 1000), 0);
+	assert_int_equal(served_after, LOOP_TIMER_BURST);
+	/* The rest fire in later passes, each timer once. */
+	while (rec.n < N && passes++ < N)
+		assert_int_equal(loop_once(l, 1000), 0);
+	assert_int_equal(rec.n, N);
+	for (i = 0; i < N; i++)
+		assert_false(loop_timer_armed(&t[i]));
+	for (i = 0; i < N; i++)
+		loop_timer_fini(l, &t[i]);
+	loop_unwatch(l, p[0]);
+	close(p[0]);
+	close(p[1]);
+	loop_free(l);
+}
+
 int
 main(void)
 {
@@ -187,6 +246,7 @@ main(void)
 		cmocka_unit_test(rearming_moves_a_timer),
 		cmocka_unit_test(armed_timers_need_no_allocation),
 		cmocka_unit_test(readable_descriptor_is_dispatched),
+		cmocka_unit_test(due_timers_leave_room_for_descriptors),
 	};
 
 	return cmocka_run_group_tests_name("loop", tests, NULL, NULL);

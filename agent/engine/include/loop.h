@@ -62,7 +62,17 @@ void		 loop_timer_set(struct loop *, struct loop_timer *, uint64_t ms);
 void		 loop_timer_clear(struct loop *, struct loop_timer *);
 int		 loop_timer_armed(const struct loop_timer *);
 
-/* Run one iteration: wait at most max_ms (-1: until an event or timer). */
+/*
+ * Timers run by one iteration, at most: the rest of those due run on the
+ * next, after the descriptors that became ready meanwhile (snmpd's
+ * requests among them) were served.  A backlog of due timers on a
+ * starved CPU thus never keeps a request waiting longer than this many
+ * callbacks.
+ */
+#define LOOP_TIMER_BURST	16
+
+/* Run one iteration: wait at most max_ms (-1: until an event or timer;
+ * 0 if a timer is already due). */
 int		 loop_once(struct loop *, int max_ms);
 
 #endif
