@@ -186,6 +186,28 @@ start_httpfault() {
 	export "$var=$port"
 }
 
+# flip_server_start TRACK: httpfault.py on a port kept across restarts
+# ($FLIP_PORT, chosen at the first start), for a server that goes down
+# (flip_server_stop KILL) and comes back: its targets' code flips between
+# 2 and 0.  TRACK and KILL are the caller's functions that take a PID
+# (snmplib_track / snmplib_kill, or the bench's own).  Log: flip.log.
+flip_server_start() {
+	local track=$1
+	[ -n "${FLIP_PORT:-}" ] || FLIP_PORT=$(free_port tcp) || return 1
+	rm -f "$TEST_TMP/flip.port"
+	"$PYTHON" "$SERVERS_DIR/httpfault.py" --port "$FLIP_PORT" \
+	    --port-file "$TEST_TMP/flip.port" </dev/null \
+	    >>"$TEST_TMP/flip.log" 2>&1 &
+	FLIP_PID=$!
+	"$track" "$FLIP_PID"
+	wait_for -t 10 test -s "$TEST_TMP/flip.port"
+}
+flip_server_stop() {
+	local kill=$1
+	[ -n "${FLIP_PID:-}" ] && "$kill" "$FLIP_PID"
+	FLIP_PID=
+}
+
 # start_dnsfake [ARGS...]: the DNS server of the zone "test.".
 start_dnsfake() {
 	local pid port

@@ -160,22 +160,8 @@ PWFILE=$TEST_TMP/site.secret
 printf '%s\n' "$SECRET" >"$PWFILE"
 chmod 600 "$PWFILE"
 start_dnsfake || die "dnsfake.py did not start"
-FLIP_PORT=$(free_port tcp) || die "no free port"
-FLIP_PID=
-flip_start() {
-	rm -f "$TEST_TMP/flip.port"
-	"$PYTHON" "$SERVERS_DIR/httpfault.py" --port "$FLIP_PORT" \
-	    --port-file "$TEST_TMP/flip.port" </dev/null \
-	    >>"$TEST_TMP/flip.log" 2>&1 &
-	FLIP_PID=$!
-	snmplib_track "$FLIP_PID"
-	wait_for -t 10 test -s "$TEST_TMP/flip.port"
-}
-flip_stop() {
-	[ -n "$FLIP_PID" ] && snmplib_kill "$FLIP_PID"
-	FLIP_PID=
-}
-flip_start || die "httpfault.py did not start on port $FLIP_PORT"
+flip_server_start snmplib_track ||
+    die "httpfault.py did not start on port ${FLIP_PORT:-?}"
 start_snmptrapd || die "snmptrapd did not start"
 start_snmpd || die "snmpd did not start"
 say "nginx on $NGX_PORT, flip server on $FLIP_PORT, snmpd on $SNMP_PORT;" \
@@ -376,7 +362,7 @@ measure_outage() {
 	    "$ARC.1.2.1.21$idx" 2>/dev/null | tr -d '"')
 	[ -n "$srv" ] || { echo "bench-fleet: no server for $name" >&2; return 1; }
 	before=$(wc -l <"$TRAP_LOG")
-	flip_stop
+	flip_server_stop snmplib_kill
 	t0=$(date +%s%N)
 	snmp_set "$SNMP_WRITE_COMMUNITY" \
 	    "UPDPROBE-MIB::updprobeServerProbeNow.\"$srv\"" i 1 >/dev/null
@@ -407,7 +393,7 @@ measure_outage() {
 	put "$run.outage_server_codechange" "$cc"
 	put "$run.outage_per_bs" "$tp"
 	put "$run.outage_count" "$tc"
-	flip_start || return 1
+	flip_server_start snmplib_track || return 1
 	say "$run: the shared server of $tc base stations went down: $n" \
 	    "notifications ($sp updprobeServerProblem, $cc updprobeServerCodeChange," \
 	    "$tp per base station)"

@@ -283,22 +283,8 @@ say "dnsfake.py on 127.0.0.1:$DNS_PORT"
 
 # The flip target's server: httpfault.py on a fixed port, stopped and
 # started to flip the target's code between 2 and 0.
-FLIP_PORT=$(free_port tcp) || die "no free port"
-FLIP_PID=
-flip_server_start() {
-	rm -f "$TEST_TMP/flip.port"
-	"$PYTHON" "$SERVERS_DIR/httpfault.py" --port "$FLIP_PORT" \
-	    --port-file "$TEST_TMP/flip.port" </dev/null \
-	    >>"$TEST_TMP/flip.log" 2>&1 &
-	FLIP_PID=$!
-	bench_track "$FLIP_PID"
-	wait_for -t 10 test -s "$TEST_TMP/flip.port"
-}
-flip_server_stop() {
-	[ -n "$FLIP_PID" ] && bench_kill "$FLIP_PID"
-	FLIP_PID=
-}
-flip_server_start || die "httpfault.py did not start on port $FLIP_PORT"
+flip_server_start bench_track ||
+    die "httpfault.py did not start on port ${FLIP_PORT:-?}"
 
 start_snmptrapd || die "snmptrapd did not start"
 start_snmpd || die "snmpd did not start"
@@ -695,10 +681,10 @@ run_n() {
 	}
 	for ((i = 0; i < FLIPS; i++)); do
 		if [ $((i % 2)) = 0 ]; then
-			flip_server_stop
+			flip_server_stop bench_kill
 			want=2
 		else
-			flip_server_start || return 1
+			flip_server_start bench_track || return 1
 			want=0
 		fi
 		sleep 0.3
@@ -721,8 +707,8 @@ run_n() {
 		afters+=("$(calc "$tt - $t0 - $pm")")
 		los+=("$(calc "$tt - $t1 - $pm")")
 	done
-	flip_server_stop
-	flip_server_start || return 1
+	flip_server_stop bench_kill
+	flip_server_start bench_track || return 1
 	put "n$n.trap_flips" "$FLIPS"
 	put "n$n.trap_total_ms_p50" "$(median "${totals[@]}")"
 	put "n$n.trap_probe_ms_p50" "$(median "${probems[@]}")"

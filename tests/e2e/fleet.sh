@@ -60,22 +60,8 @@ start_snmpd || bail_out "start snmpd as AgentX master (see above)"
 
 # A second HTTP server on a fixed port, stopped and started: the shared
 # server that goes down.
-FLIP_PORT=$(free_port tcp)
-FLIP_PID=
-start_flip() {
-	rm -f "$TEST_TMP/flip.port"
-	"$PYTHON" "$SERVERS_DIR/httpfault.py" --port "$FLIP_PORT" \
-	    --port-file "$TEST_TMP/flip.port" </dev/null \
-	    >>"$TEST_TMP/flip.log" 2>&1 &
-	FLIP_PID=$!
-	snmplib_track "$FLIP_PID"
-	wait_for -t 10 test -s "$TEST_TMP/flip.port"
-}
-stop_flip() {
-	[ -n "$FLIP_PID" ] && snmplib_kill "$FLIP_PID"
-	FLIP_PID=
-}
-start_flip || bail_out "start the second HTTP update server on port $FLIP_PORT"
+flip_server_start snmplib_track ||
+    bail_out "start the second HTTP update server on port ${FLIP_PORT:-?}"
 echo "# HTTP on $HTTP_PORT and $FLIP_PORT, DNS on $DNS_PORT, snmpd on" \
     "$SNMP_PORT, snmptrapd on $TRAP_PORT; logs in $TEST_TMP"
 
@@ -355,7 +341,7 @@ check "$([ -z "$PROBLEMS" ]; echo $?)" \
 FS=${SRV[000413000041]}
 sent0=$(scalar updprobeNotificationsSent)
 problems0=$(trap_total updprobeProblem)
-stop_flip
+flip_server_stop snmplib_kill
 server_probe_now "$FS"
 if wait_trap 1 updprobeServerProblem "$FS" updprobeServerCode=2 updprobeServerBaseStations=4; then
 	wait_for -t "$WAIT" traps_settled
@@ -371,7 +357,7 @@ else
 fi
 v=$(snmp_get updprobeTargetCode 000413000043)
 check "$([ "$v" = 2 ]; echo $?)" "b: its base stations' rows show code 2 at once" "code $v"
-start_flip || bail_out "start the second HTTP server again"
+flip_server_start snmplib_track || bail_out "start the second HTTP server again"
 server_probe_now "$FS"
 if wait_trap 1 updprobeServerCleared "$FS" updprobeServerCode=0 updprobeServerPreviousCode=2 updprobeServerBaseStations=4; then
 	wait_for -t "$WAIT" traps_settled
