@@ -90,43 +90,43 @@ _WAIT_DEPTH=0
 # the last time (stdout and stderr, squashed to one line) in WAIT_SEEN
 # and the milliseconds waited in WAIT_MS.
 wait_for() {
-	local limit=$WAIT_TIMEOUT t0 end f rc
+	local _wf_limit=$WAIT_TIMEOUT _wf_t0 _wf_end _wf_f _wf_rc
 	if [ "${1:-}" = -t ]; then
-		limit=$2
+		_wf_limit=$2
 		shift 2
 	fi
 	# A condition may wait itself: each depth has its own file.
 	_WAIT_DEPTH=$((_WAIT_DEPTH + 1))
-	f=$TEST_TMP/wait-seen.$BASHPID.$_WAIT_DEPTH
-	t0=$(date +%s%N)
-	end=$((t0 + ${limit%.*} * 1000000000))
+	_wf_f=$TEST_TMP/wait-seen.$BASHPID.$_WAIT_DEPTH
+	_wf_t0=$(date +%s%N)
+	_wf_end=$((_wf_t0 + ${_wf_limit%.*} * 1000000000))
 	while :; do
-		"$@" >"$f" 2>&1
-		rc=$?
-		[ "$rc" -eq 0 ] && break
-		[ "$(date +%s%N)" -ge "$end" ] && break
+		"$@" >"$_wf_f" 2>&1
+		_wf_rc=$?
+		[ "$_wf_rc" -eq 0 ] && break
+		[ "$(date +%s%N)" -ge "$_wf_end" ] && break
 		sleep 0.1
 	done
-	WAIT_MS=$((($(date +%s%N) - t0) / 1000000))
-	WAIT_SEEN=$(squash <"$f")
-	rm -f "$f"
+	WAIT_MS=$((($(date +%s%N) - _wf_t0) / 1000000))
+	WAIT_SEEN=$(squash <"$_wf_f")
+	rm -f "$_wf_f"
 	_WAIT_DEPTH=$((_WAIT_DEPTH - 1))
-	[ "$rc" -eq 0 ]
+	[ "$_wf_rc" -eq 0 ]
 }
 
 # wait_check [-t SECONDS] DESCRIPTION CMD...: wait_for as one check.
 wait_check() {
-	local limit=$WAIT_TIMEOUT desc
+	local _wc_limit=$WAIT_TIMEOUT _wc_desc
 	if [ "${1:-}" = -t ]; then
-		limit=$2
+		_wc_limit=$2
 		shift 2
 	fi
-	desc=$1
+	_wc_desc=$1
 	shift
-	if wait_for -t "$limit" "$@"; then
-		ok "$desc"
+	if wait_for -t "$_wc_limit" "$@"; then
+		ok "$_wc_desc"
 	else
-		not_ok "$desc (not within $limit s; last seen: ${WAIT_SEEN:-nothing printed})"
+		not_ok "$_wc_desc (not within $_wc_limit s; last seen: ${WAIT_SEEN:-nothing printed})"
 		return 1
 	fi
 }

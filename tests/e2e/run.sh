@@ -132,6 +132,22 @@ expect_usage() {
 }
 
 # ---------------------------------------------------------------------------
+# The harness first: a wait_for condition reads its caller's variables,
+# not wait_for's own (its "t0" once hid a caller's, and monitoring.sh's
+# check of the Zabbix MIB phase could never pass).
+
+harness_sees_callers() {
+	local t0=17 end=18 limit=19 f=20 rc=21 desc=22
+	callers_vars() {
+		[ "$t0 $end $limit $f $rc $desc" = "17 18 19 20 21 22" ] ||
+		    { echo "t0 end limit f rc desc: $t0 $end $limit $f $rc $desc"; return 1; }
+	}
+	wait_check -t 2 "lib.sh: a wait_for condition reads its caller's t0, end, limit, f, rc, desc" \
+	    callers_vars
+}
+harness_sees_callers
+
+# ---------------------------------------------------------------------------
 # Set-up: the program and the servers.  A server that does not start is a
 # failure, never a silent skip.
 
