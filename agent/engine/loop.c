@@ -290,12 +290,15 @@ run_timers(struct loop *l)
 	 * those past the burst: the descriptors come first again. */
 	size_t budget = l->nheap < LOOP_TIMER_BURST ? l->nheap :
 	    LOOP_TIMER_BURST;
+	uint64_t start = l->now;
 
 	while (budget-- > 0 && l->nheap > 0 && l->heap[0]->when <= l->now) {
 		struct loop_timer *t = l->heap[0];
 
 		loop_timer_clear(l, t);
 		t->cb(t->arg);
+		if (loop_clock_ms() - start >= LOOP_TIMER_SLICE_MS)
+			break;
 	}
 }
 

@@ -63,13 +63,15 @@ void		 loop_timer_clear(struct loop *, struct loop_timer *);
 int		 loop_timer_armed(const struct loop_timer *);
 
 /*
- * Timers run by one iteration, at most: the rest of those due run on the
- * next, after the descriptors that became ready meanwhile (snmpd's
- * requests among them) were served.  A backlog of due timers on a
- * starved CPU thus never keeps a request waiting longer than this many
- * callbacks.
+ * Timers run by one iteration, at most: this many, and no more once this
+ * many milliseconds have passed since the first (a probe start is costly
+ * on a starved CPU).  The rest of those due run on the next iteration,
+ * after the descriptors that became ready meanwhile (snmpd's requests
+ * among them) were served.  A backlog of due timers thus never keeps a
+ * request waiting longer than one such burst.
  */
 #define LOOP_TIMER_BURST	16
+#define LOOP_TIMER_SLICE_MS	10
 
 /* Run one iteration: wait at most max_ms (-1: until an event or timer;
  * 0 if a timer is already due). */
