@@ -297,7 +297,7 @@ run_timers(struct loop *l)
 
 		loop_timer_clear(l, t);
 		t->cb(t->arg);
-		if (loop_clock_ms() - start >= LOOP_TIMER_SLICE_MS)
+		if (loop_clock_ms() - start >= LOOP_SLICE_MS)
 			break;
 	}
 }
@@ -327,7 +327,11 @@ loop_once(struct loop *l, int max_ms)
 		if (evs[i].events & (EPOLLERR | EPOLLHUP))
 			events |= LOOP_ERROR | (f->events & (LOOP_READ | LOOP_WRITE));
 		f->cb(fd, events, f->arg);
+		/* The rest are still ready (level-triggered): next pass. */
+		if (loop_clock_ms() - l->now >= LOOP_SLICE_MS)
+			break;
 	}
+	l->now = loop_clock_ms();
 	run_timers(l);
 	return 0;
 }

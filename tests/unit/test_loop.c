@@ -247,7 +247,7 @@ record_slowly(void *arg)
 	uint64_t t0 = loop_clock_ms();
 
 	record(arg);
-	while (loop_clock_ms() - t0 < LOOP_TIMER_SLICE_MS)
+	while (loop_clock_ms() - t0 < LOOP_SLICE_MS)
 		;
 }
 
@@ -280,6 +280,52 @@ slow_timers_end_the_burst_early(void **state)
 	loop_free(l);
 }
 
+/* Descriptors as slow as a probe's transfer on a starved CPU. */
+static int slow_reads;
+
+static void
+on_fd_slowly(int fd, int events, void *arg)
+{
+	uint64_t t0 = loop_clock_ms();
+	char c;
+
+	(void)events;
+	(void)arg;
+	assert_int_equal(read(fd, &c, 1), 1);
+	slow_reads++;
+	while (loop_clock_ms() - t0 < LOOP_SLICE_MS)
+		;
+}
+
+/* Slow callbacks end a pass early; the other descriptors stay ready and
+ * are served by the next passes, each once. */
+static void
+slow_descriptors_end_the_pass_early(void **state)
+{
+	enum { N = 4 };
+	struct loop *l = loop_new();
+	int p[N][2], i;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		assert_int_equal(pipe(p[i]), 0);
+		assert_int_equal(loop_watch(l, p[i][0], LOOP_READ,
+		    on_fd_slowly, NULL), 0);
+		assert_int_equal(write(p[i][1], "x", 1), 1);
+	}
+	slow_reads = 0;
+	for (i = 1; i <= N; i++) {
+		assert_int_equal(loop_once(l, 1000), 0);
+		assert_int_equal(slow_reads, i);
+	}
+	for (i = 0; i < N; i++) {
+		loop_unwatch(l, p[i][0]);
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+	loop_free(l);
+}
+
 int
 main(void)
 {
@@ -290,6 +336,7 @@ main(void)
 		cmocka_unit_test(readable_descriptor_is_dispatched),
 		cmocka_unit_test(due_timers_leave_room_for_descriptors),
 		cmocka_unit_test(slow_timers_end_the_burst_early),
+		cmocka_unit_test(slow_descriptors_end_the_pass_early),
 	};
 
 	return cmocka_run_group_tests_name("loop", tests, NULL, NULL);

@@ -63,15 +63,16 @@ void		 loop_timer_clear(struct loop *, struct loop_timer *);
 int		 loop_timer_armed(const struct loop_timer *);
 
 /*
- * Timers run by one iteration, at most: this many, and no more once this
- * many milliseconds have passed since the first (a probe start is costly
- * on a starved CPU).  The rest of those due run on the next iteration,
- * after the descriptors that became ready meanwhile (snmpd's requests
- * among them) were served.  A backlog of due timers thus never keeps a
- * request waiting longer than one such burst.
+ * What one iteration runs, at most: the ready descriptors' callbacks
+ * until LOOP_SLICE_MS have passed (the others stay ready for the next),
+ * then LOOP_TIMER_BURST due timers, no more once LOOP_SLICE_MS have
+ * passed again (a probe start is costly on a starved CPU).  The rest run
+ * on the next iterations, between which the descriptors that became
+ * ready meanwhile (snmpd's requests among them) are served: a backlog
+ * keeps a request waiting for a slice or two, not for the backlog.
  */
 #define LOOP_TIMER_BURST	16
-#define LOOP_TIMER_SLICE_MS	10
+#define LOOP_SLICE_MS		10
 
 /* Run one iteration: wait at most max_ms (-1: until an event or timer;
  * 0 if a timer is already due). */
