@@ -136,14 +136,37 @@ _record_pid() {		# NAME PID
 	_SERVER_PIDS+=("$2")
 }
 
-# free_port [tcp|udp]: a port that was free on 127.0.0.1 a moment ago.
+# free_port [tcp|udp]: a port that was free on 127.0.0.1 a moment ago,
+# for TCP and UDP both (a DNS server takes both).  It is drawn below the
+# kernel's range of ephemeral ports: the suites run side by side, and
+# their many connections take ports from that range, so a port found
+# there could be taken by a connection before the server binds it.
 free_port() {
-	"$PYTHON" - "${1:-tcp}" <<'EOF'
-import socket, sys
-kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
-s = socket.socket(socket.AF_INET, kind)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
+	"$PYTHON" - <<'EOF'
+import random, socket, sys
+lo = 32768
+try:
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        lo = int(f.read().split()[0])
+except (OSError, ValueError, IndexError):
+    pass
+lo = max(lo, 11024)
+for _ in range(200):
+    port = random.randrange(10000, lo)
+    socks = []
+    try:
+        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            s = socket.socket(socket.AF_INET, kind)
+            socks.append(s)
+            s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        for s in socks:
+            s.close()
+    print(port)
+    sys.exit(0)
+sys.exit("free_port: no free port below %d in 200 tries" % lo)
 EOF
 }
 
