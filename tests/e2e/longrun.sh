@@ -91,6 +91,10 @@ VG_TARGETS=20
 # Part 2: cycles (probes of every target) of the CI soak and of --long.
 SOAK_CYCLES_CI=${SOAK_CYCLES_CI:-150}
 SOAK_CYCLES_LONG=1000
+# With SOAK_MAX_S (seconds, make check sets it) the soak also ends when
+# that much time has passed, once every target was probed
+# $SOAK_CYCLES_CI times: on a busy machine the 1,000 cycles take an hour.
+SOAK_MAX_S=${SOAK_MAX_S:-0}
 SOAK_TARGETS=${SOAK_TARGETS:-1000}
 SOAK_SERVERS=4
 SOAK_SAMPLE_S=3
@@ -712,6 +716,9 @@ part2() {
 	# if the probes stop for SOAK_STALL_S, or after a cap far beyond any
 	# machine's pace.
 	limit=$((cycles * 6 + 600))
+	if [ "$SOAK_MAX_S" -gt 0 ] && [ $((SOAK_MAX_S + 600)) -lt "$limit" ]; then
+		limit=$((SOAK_MAX_S + 600))
+	fi
 	last_n=0
 	last_progress=$t0
 	: >"$samples"
@@ -736,6 +743,12 @@ part2() {
 			# Done: every target probed often enough, and at
 			# least 10 s since the last rotation (for the codes).
 			if [ "$pmin" -ge "$cycles" ] && [ $((now - last_rot_t)) -ge 10 ]; then
+				break
+			fi
+			if [ "$SOAK_MAX_S" -gt 0 ] && [ "$el" -ge "$SOAK_MAX_S" ] &&
+			    [ "$pmin" -ge "$SOAK_CYCLES_CI" ] &&
+			    [ $((now - last_rot_t)) -ge 10 ]; then
+				echo "# soak: $SOAK_MAX_S s (SOAK_MAX_S) have passed: ends after $pmin to $pmax probes per target, not $cycles"
 				break
 			fi
 		fi
