@@ -749,6 +749,7 @@ part2() {
 			    [ "$pmin" -ge "$SOAK_CYCLES_CI" ] &&
 			    [ $((now - last_rot_t)) -ge 10 ]; then
 				echo "# soak: $SOAK_MAX_S s (SOAK_MAX_S) have passed: ends after $pmin to $pmax probes per target, not $cycles"
+				cycles=$SOAK_CYCLES_CI
 				break
 			fi
 		fi
