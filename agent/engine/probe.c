@@ -644,7 +644,12 @@ fail_connection(struct probe *p, const struct fetch_result *f, int code)
 		    after_redirects(f, via, sizeof(via)));
 }
 
-/* Finish the probe with the code of a request's outcome (not OUT_BODY). */
+/*
+ * Finish the probe with the code of a request's outcome (not OUT_BODY).
+ * Longer than most: one case per outcome, each with its own message; the
+ * long ones have functions of their own, and a table of formats would
+ * hide them from the compiler's printf checks.
+ */
 static void
 fail_request(struct probe *p, enum outcome o, const struct fetch_result *f,
     enum fetch_kind kind, const char *file)
