@@ -747,6 +747,12 @@ def dump_folder(name, directory):
             f.write(res.body)
 
 
+def set_stall(seconds):
+    """The stalls of the slow folders last this long."""
+    global STALL_SECONDS
+    STALL_SECONDS = seconds
+
+
 def main():
     ap = argparse.ArgumentParser(description="HTTP firmware update server "
         "that plays faults, for the updprobe tests")
@@ -759,7 +765,10 @@ def main():
         help="write a folder's files into DIR and exit")
     ap.add_argument("--list", action="store_true",
         help="list the folders and the expected codes, and exit")
+    ap.add_argument("--stall", type=float, default=STALL_SECONDS,
+        help="seconds of every stall (default %g)" % STALL_SECONDS)
     a = ap.parse_args()
+    set_stall(a.stall)
 
     if a.list:
         for name, (desc, _) in SCENARIOS.items():
