@@ -602,9 +602,22 @@ walk_column() {
 	    sed -n 's/^[A-Za-z]*\."\([^"]*\)" \(.*\)$/\1 \2/p' >"$2"
 }
 
+# soak_walk_whole COLUMN FILE: walk_column, 0 if it has every soak
+# target's row (a walk may fail on a machine this busy: tried again).
+soak_walk_whole() {
+	walk_column "$1" "$2"
+	[ "$(wc -l <"$2")" -eq "$SOAK_TARGETS" ] ||
+	    { echo "a walk of $1 had $(wc -l <"$2") of $SOAK_TARGETS rows"; return 1; }
+}
+
 # min_probes: the fewest probes of any soak target (0 if a row is missing).
 min_probes() {
 	walk_column updprobeTargetProbes "$TEST_TMP/soak-probes.txt"
+	probes_stats
+}
+
+# probes_stats: "min max rows" of the last walk of the Probes column.
+probes_stats() {
 	awk -v n="$SOAK_TARGETS" '
 	    { c++; v = $2 + 0; if (min == "" || v < min) min = v; if (v > max) max = v }
 	    END { if (c < n) min = 0; print (min == "" ? 0 : min), max + 0, c + 0 }' \
@@ -779,7 +792,9 @@ part2() {
 	done
 	elapsed=$(($(date +%s) - t0))
 	n1=$(probes_run)
-	read -r pmin pmax rows <<<"$(min_probes)"
+	wait_for -t 120 soak_walk_whole updprobeTargetProbes \
+	    "$TEST_TMP/soak-probes.txt" || echo "# soak: $WAIT_SEEN"
+	read -r pmin pmax rows <<<"$(probes_stats)"
 	# What the agent answers may be an error: never arithmetic on it.
 	if [[ "$n0" =~ ^[0-9]+$ && "$n1" =~ ^[0-9]+$ ]]; then
 		total=$((n1 - n0))
@@ -792,7 +807,8 @@ part2() {
 	    "$rows rows"
 
 	# The codes match the faults of the last rotation.
-	walk_column updprobeTargetCode "$TEST_TMP/soak-codes.txt"
+	wait_for -t 120 soak_walk_whole updprobeTargetCode \
+	    "$TEST_TMP/soak-codes.txt" || echo "# soak: $WAIT_SEEN"
 	bad=$(awk '{ print $1, $2 }' "$TEST_TMP/soak-codes.txt" | while read -r name code; do
 		i=$((10#${name#t}))
 		kind=${SOAK_KINDS[$(((i + rot) % ${#SOAK_KINDS[@]}))]}
