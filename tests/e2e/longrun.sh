@@ -602,12 +602,29 @@ walk_column() {
 	    sed -n 's/^[A-Za-z]*\."\([^"]*\)" \(.*\)$/\1 \2/p' >"$2"
 }
 
-# soak_walk_whole COLUMN FILE: walk_column, 0 if it has every soak
-# target's row (a walk may fail on a machine this busy: tried again).
+# soak_walk_whole COLUMN FILE: every soak target's value of COLUMN, as
+# walk_column writes them, read by GETs of 50 rows, each tried up to 5
+# times: while 1,000 targets are probed every second on a busy machine,
+# snmpd may drop the subagent's session for a moment (agentXTimeout), and
+# a walk of 1,000 rows then ends early; 0 if every row was read.
 soak_walk_whole() {
-	walk_column "$1" "$2"
-	[ "$(wc -l <"$2")" -eq "$SOAK_TARGETS" ] ||
-	    { echo "a walk of $1 had $(wc -l <"$2") of $SOAK_TARGETS rows"; return 1; }
+	local col=$1 out=$2 i j try oids got
+	: >"$out"
+	for ((i = 0; i < SOAK_TARGETS; i += 50)); do
+		oids=()
+		for ((j = i; j < i + 50 && j < SOAK_TARGETS; j++)); do
+			oids+=("UPDPROBE-MIB::$col.\"$(printf 't%04d' "$j")\"")
+		done
+		for ((try = 0; try < 5; try++)); do
+			got=$(snmpget -v2c -c "$SNMP_READ_COMMUNITY" -t 5 -r 1 \
+			    -Os -Oq -Oe "$SNMP_AGENT" "${oids[@]}" 2>/dev/null |
+			    sed -n 's/^[A-Za-z]*\."\([^"]*\)" \(-\{0,1\}[0-9][0-9]*\)$/\1 \2/p')
+			[ "$(printf '%s\n' "$got" | grep -c .)" -eq "${#oids[@]}" ] && break
+		done
+		[ -n "$got" ] && printf '%s\n' "$got" >>"$out"
+	done
+	[ "$(wc -l <"$out")" -eq "$SOAK_TARGETS" ] ||
+	    { echo "GETs of $col read $(wc -l <"$out") of $SOAK_TARGETS rows"; return 1; }
 }
 
 # min_probes: the fewest probes of any soak target (0 if a row is missing).
@@ -758,7 +775,9 @@ part2() {
 			echo "# soak: $el s: $(tail -n 1 "$samples" | awk '{ printf "VmRSS %s kB, %s descriptors, %s probes", $2, $3, $4 }'), per target $pmin to $pmax"
 			# Done: every target probed often enough, and at
 			# least 10 s since the last rotation (for the codes).
-			if [ "$pmin" -ge "$cycles" ] && [ $((now - last_rot_t)) -ge 10 ]; then
+			# ... and enough samples after the warm-up to judge.
+			if [ "$pmin" -ge "$cycles" ] && [ $((now - last_rot_t)) -ge 10 ] &&
+			    [ "$(awk -v w="$SOAK_WARMUP_S" '$1 >= w' "$samples" | wc -l)" -ge 8 ]; then
 				break
 			fi
 			if [ "$SOAK_MAX_S" -gt 0 ] && [ "$el" -ge "$SOAK_MAX_S" ] &&
