@@ -230,18 +230,26 @@ fresh_trap_log() {
 	mark
 }
 
+# fail_without_snmpd NAME N: updprobed with $TEST_TMP/NAME.conf, whose N
+# targets all fail (code 6) while no snmpd runs: their notifications wait.
+fail_without_snmpd() {
+	local name=$1 n=$2
+	fresh_trap_log
+	start_updprobed "$TEST_TMP/$name.conf" ||
+	    bail_out "$name: start updprobed"
+	if wait_for -t 120 all_failed "$n"; then
+		ok "$name: $n targets failed with no snmpd (code 6)"
+	else
+		not_ok "$name: $n targets failed with no snmpd (logged: $(logged_events Problem:))"
+	fi
+}
+
 # ---------------------------------------------------------------------------
 # late: the notifications of N_LATE targets wait for snmpd.
 
 AGENTX_SOCK=$TEST_TMP/agentx.sock
 write_conf "$TEST_TMP/late.conf" "$N_LATE" "http:///m3/"
-fresh_trap_log
-start_updprobed "$TEST_TMP/late.conf" || bail_out "late: start updprobed"
-if wait_for -t 120 all_failed "$N_LATE"; then
-	ok "late: $N_LATE targets failed with no snmpd (code 6)"
-else
-	not_ok "late: $N_LATE targets failed with no snmpd (logged: $(logged_events Problem:))"
-fi
+fail_without_snmpd late "$N_LATE"
 start_snmpd || bail_out "late: start snmpd (see above)"
 start_sampler late
 settle late "$N_LATE"
@@ -301,13 +309,7 @@ FAST_QUEUE=20000
 stop_snmpd
 write_conf "$TEST_TMP/fast.conf" "$N_FAST" "http:///m3/" "$FAST_RATE" \
     "$FAST_QUEUE"
-fresh_trap_log
-start_updprobed "$TEST_TMP/fast.conf" || bail_out "fast: start updprobed"
-if wait_for -t 120 all_failed "$N_FAST"; then
-	ok "fast: $N_FAST targets failed with no snmpd (code 6)"
-else
-	not_ok "fast: $N_FAST targets failed with no snmpd (logged: $(logged_events Problem:))"
-fi
+fail_without_snmpd fast "$N_FAST"
 start_snmpd_again || bail_out "fast: start snmpd again (see above)"
 start_sampler fast
 if wait_for -t "$DRAIN_S" queue_empty; then
