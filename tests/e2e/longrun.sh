@@ -602,12 +602,12 @@ walk_column() {
 	    sed -n 's/^[A-Za-z]*\."\([^"]*\)" \(.*\)$/\1 \2/p' >"$2"
 }
 
-# soak_walk_whole COLUMN FILE: every soak target's value of COLUMN, as
+# soak_read_column COLUMN FILE: every soak target's value of COLUMN, as
 # walk_column writes them, read by GETs of 50 rows, each tried up to 5
 # times: while 1,000 targets are probed every second on a busy machine,
 # snmpd may drop the subagent's session for a moment (agentXTimeout), and
 # a walk of 1,000 rows then ends early; 0 if every row was read.
-soak_walk_whole() {
+soak_read_column() {
 	local col=$1 out=$2 i j try oids got
 	: >"$out"
 	for ((i = 0; i < SOAK_TARGETS; i += 50)); do
@@ -811,7 +811,7 @@ part2() {
 	done
 	elapsed=$(($(date +%s) - t0))
 	n1=$(probes_run)
-	wait_for -t 120 soak_walk_whole updprobeTargetProbes \
+	wait_for -t 120 soak_read_column updprobeTargetProbes \
 	    "$TEST_TMP/soak-probes.txt" || echo "# soak: $WAIT_SEEN"
 	read -r pmin pmax rows <<<"$(probes_stats)"
 	# What the agent answers may be an error: never arithmetic on it.
@@ -826,7 +826,7 @@ part2() {
 	    "$rows rows"
 
 	# The codes match the faults of the last rotation.
-	wait_for -t 120 soak_walk_whole updprobeTargetCode \
+	wait_for -t 120 soak_read_column updprobeTargetCode \
 	    "$TEST_TMP/soak-codes.txt" || echo "# soak: $WAIT_SEEN"
 	bad=$(awk '{ print $1, $2 }' "$TEST_TMP/soak-codes.txt" | while read -r name code; do
 		i=$((10#${name#t}))
