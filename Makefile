@@ -75,7 +75,8 @@ DAEMON_SRC = agent/daemon/updprobed.c agent/daemon/conf.c \
 	     agent/daemon/notify.c agent/daemon/mibstring.c \
 	     agent/daemon/monitor.c agent/daemon/confirm.c \
 	     agent/daemon/fleet.c agent/daemon/fanout.c agent/daemon/rows.c \
-	     agent/daemon/subagent.c agent/daemon/log.c
+	     agent/daemon/subagent.c agent/daemon/setguard.c \
+	     agent/daemon/log.c
 DAEMON_OBJ = $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC    = agent/cli/updprobe.c agent/cli/report.c agent/cli/fleetrep.c
 CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -123,15 +124,17 @@ $(BUILD)/check_updprobe: $(PLUGIN_OBJ) $(BUILD)/libengine.a
 # --- unit tests (cmocka) -------------------------------------------------
 
 UNIT_TESTS = test_dirfile test_provfile test_target test_secret test_loop \
-	     test_verdict test_confirm test_settings test_fanout
+	     test_verdict test_confirm test_settings test_fanout test_setguard
 UNIT_BIN   = $(UNIT_TESTS:%=$(BUILD)/tests/%)
-# Unit tests see the engine's private headers; test_confirm and
-# test_fanout the daemon's.
+# Unit tests see the engine's private headers; test_confirm, test_fanout
+# and test_setguard the daemon's.
 $(BUILD)/tests/unit/%.o: CFLAGS += -Iagent/engine $(ENGINE_PUB) $(LIB_CFLAGS)
 $(BUILD)/tests/unit/test_confirm.o: CFLAGS += -Iagent/daemon
 $(BUILD)/tests/test_confirm: $(BUILD)/agent/daemon/confirm.o
 $(BUILD)/tests/unit/test_fanout.o: CFLAGS += -Iagent/daemon
 $(BUILD)/tests/test_fanout: $(BUILD)/agent/daemon/fanout.o
+$(BUILD)/tests/unit/test_setguard.o: CFLAGS += -Iagent/daemon
+$(BUILD)/tests/test_setguard: $(BUILD)/agent/daemon/setguard.o
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libengine.a
 	@mkdir -p $(@D)

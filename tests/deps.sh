@@ -47,7 +47,7 @@ zabbix-frontend-php php-cli php-pgsql postgresql-15 postgresql-client-15"
 SERVER_PKGS="tftpd-hpa apache2 apache2-utils nginx-light lighttpd
 dnsmasq-base openssl curl"
 CHECK_PKGS="$DEMO_PKGS libcmocka-dev python3-yaml snmptt
-libsnmp-perl libconfig-inifiles-perl duktape time valgrind libc6-dbg
+libsnmp-perl libconfig-inifiles-perl duktape time valgrind libc6-dbg gdb
 procps iproute2 $SERVER_PKGS $MONITORING_PKGS"
 FUZZ_PKGS="$BUILD_PKGS clang libclang-rt-14-dev"
 # check_curl is in monitoring-plugins-standard; its libraries are only

@@ -465,10 +465,12 @@ snmp_gt() {
 	    { echo "$1.\"$2\" = $v (want more than $3)"; return 1; }
 }
 
-# snmp_set COMMUNITY OID TYPE VALUE
+# snmp_set COMMUNITY OID TYPE VALUE: the client waits SNMP_SET_TIMEOUT
+# seconds (2), once.
 snmp_set() {
 	# -Ir: send what we are told, even what the MIB says is wrong.
-	snmpset -v2c -c "$1" -t 2 -r 0 -Ir "$SNMP_AGENT" "$2" "$3" "$4" 2>&1
+	snmpset -v2c -c "$1" -t "${SNMP_SET_TIMEOUT:-2}" -r 0 -Ir \
+	    "$SNMP_AGENT" "$2" "$3" "$4" 2>&1
 }
 
 # probe_now NAME

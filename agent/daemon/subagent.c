@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@
 #include "mibstring.h"
 #include "notify.h"
 #include "rows.h"
+#include "setguard.h"
 #include "settings.h"
 #include "subagent.h"
 #include "util.h"
@@ -79,6 +81,7 @@ struct subagent {
 	int			 rewatch;	/* session changed: re-arm all */
 	time_t			 config_time;
 	const char		*config_file;	/* the targets' source */
+	struct setguard		 setguard;	/* SET phases sent again */
 };
 
 /* Set-up: net-snmp's messages into ours, process hygiene. */
@@ -938,6 +941,59 @@ on_check_timer(void *arg)
 	check_registration(sa);
 }
 
+/*
+ * The AgentX session's callback (net-snmp's handle_agentx_packet()) behind
+ * the set guard: a SET phase that snmpd sends again, because we answered
+ * later than its agentXTimeout, is dropped (setguard.h).  The session has
+ * no spare pointer for us (net-snmp's subagent uses myvoid), and there is
+ * one AgentX session: its guard is found here.
+ */
+static struct {
+	struct subagent		*sa;
+	netsnmp_callback	 next;
+} agentx_guard;
+
+static const char *
+set_phase_name(int type)
+{
+	static const char *const names[] = {
+		"TestSet", "CommitSet", "UndoSet", "CleanupSet"
+	};
+
+	if (type < SETGUARD_TESTSET || type > SETGUARD_CLEANUPSET)
+		return "PDU";
+	return names[type - SETGUARD_TESTSET];
+}
+
+static int
+on_agentx_pdu(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
+    void *magic)
+{
+	struct subagent *sa = agentx_guard.sa;
+
+	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL &&
+	    sa != NULL && setguard_repeat(&sa->setguard, pdu->command,
+	    pdu->sessid, pdu->transid)) {
+		log_warnx("snmpd sent the AgentX %s of transaction %ld again "
+		    "(updprobed answered later than snmpd's agentXTimeout); "
+		    "the first is answered, the repeat dropped (%llu so far)",
+		    set_phase_name(pdu->command), pdu->transid,
+		    (unsigned long long)sa->setguard.repeats);
+		return 1;
+	}
+	return agentx_guard.next(op, s, reqid, pdu, magic);
+}
+
+static void
+agentx_guard_install(struct subagent *sa, netsnmp_session *s)
+{
+	if (s == NULL || s->callback == NULL || s->callback == on_agentx_pdu)
+		return;
+	agentx_guard.sa = sa;
+	agentx_guard.next = s->callback;
+	s->callback = on_agentx_pdu;
+}
+
 static int
 on_index_start(int major, int minor, void *server, void *client)
 {
@@ -946,6 +1002,7 @@ on_index_start(int major, int minor, void *server, void *client)
 	(void)major;
 	(void)minor;
 	sa->session = server;
+	agentx_guard_install(sa, server);
 	sa->registered = 0;
 	sa->refusals = 0;
 	sa->retry_ms = 0;
@@ -983,11 +1040,41 @@ on_index_stop(int major, int minor, void *server, void *client)
  */
 static void snmp_readable(int, int, void *);
 
+/*
+ * Reads what the master has sent already.  Run before net-snmp's alarms:
+ * its AgentX ping waits for the answer, and a request read meanwhile goes
+ * to net-snmp's handler directly, past the set guard (agentx_synch_input()).
+ */
+static void
+read_pending(struct subagent *sa)
+{
+	struct pollfd pfd[SNMP_FDS_MAX];
+	netsnmp_large_fd_set set;
+	int i, maxfd = -1;
+
+	for (i = 0; i < sa->nfds; i++) {
+		pfd[i].fd = sa->fds[i];
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+		if (sa->fds[i] > maxfd)
+			maxfd = sa->fds[i];
+	}
+	if (sa->nfds == 0 || poll(pfd, sa->nfds, 0) <= 0)
+		return;
+	netsnmp_large_fd_set_init(&set, maxfd + 1);
+	for (i = 0; i < sa->nfds; i++)
+		if (pfd[i].revents != 0)
+			NETSNMP_LARGE_FD_SET(pfd[i].fd, &set);
+	snmp_read2(&set);
+	netsnmp_large_fd_set_cleanup(&set);
+}
+
 static void
 snmp_tick(void *arg)
 {
 	struct subagent *sa = arg;
 
+	read_pending(sa);
 	snmp_timeout();
 	run_alarms();
 	netsnmp_check_outstanding_agent_requests();
@@ -1054,6 +1141,7 @@ subagent_new(struct loop *l)
 	if ((sa = calloc(1, sizeof(*sa))) == NULL)
 		return NULL;
 	sa->loop = l;
+	setguard_init(&sa->setguard);
 	if (loop_timer_init(l, &sa->snmp_timer, snmp_tick, sa) == -1) {
 		free(sa);
 		return NULL;
@@ -1174,6 +1262,7 @@ subagent_shutdown(struct subagent *sa)
 	rows_free(sa->servers);
 	/* Closing the session answers our requests still in flight. */
 	snmp_shutdown(CONF_APP);
+	agentx_guard.sa = NULL;
 	notifier_free(sa->notifier);
 	free(sa);
 }

@@ -25,6 +25,11 @@
 #      belong to root although they run as nobody); once a target with a
 #      password is gone, no copy of the password (nor of its Basic header)
 #      is left in updprobed's memory (tests/servers/memscan.py)
+#   a  a SET phase snmpd sends again (updprobed answered later than its
+#      agentXTimeout): gdb holds updprobed after it answered a SET's
+#      TestSet until snmpd has sent the CommitSet again; the repeat is
+#      dropped and the SET succeeds (net-snmp 5.9 alone fails it with
+#      genErr, or reads freed memory)
 #
 # Prints "ok - ..." / "not ok - ..." per check, then "N passed, N failed".
 
@@ -55,8 +60,8 @@ start_snmpd || bail_out "start snmpd as AgentX master (see above)"
 H="http://127.0.0.1:$HTTP_PORT"
 echo "# HTTP on $HTTP_PORT, snmpd on $SNMP_PORT; logs in $TEST_TMP"
 
-# CASES=prscxk (the default: all) runs some cases only, for the edit loop.
-want() { [[ "${CASES:-prscxk}" == *"$1"* ]]; }
+# CASES=prscxka (the default: all) runs some cases only, for the edit loop.
+want() { [[ "${CASES:-prscxka}" == *"$1"* ]]; }
 
 log_lines() { grep -c '' "$UPDPROBED_LOG" 2>/dev/null || echo 0; }
 log_since() { tail -n +"$(($1 + 1))" "$UPDPROBED_LOG"; }
@@ -453,6 +458,123 @@ chmod 700 "$TEST_TMP"
 	fi
 	stop_updprobed
 }
+fi
+
+# ---------------------------------------------------------------------------
+# a: a SET phase that snmpd sends again.  snmpd's agentXTimeout is 1 s
+# (tests/snmplib.sh), its agentXRetries 5.  gdb stops updprobed just after
+# it answered the TestSet of a ProbeNow SET (the second return to
+# net-snmp's handle_subagent_set_response(): RESERVE1, then RESERVE2),
+# before it reads the CommitSet, and holds it until the CommitSet waits in
+# its socket twice (snmpd sent it again).
+
+# recv_queue PID: the bytes waiting in the PID's Unix sockets.
+recv_queue() {
+	local inodes
+	inodes=$(find "/proc/$1/fd" -lname 'socket:*' -printf '%l\n' 2>/dev/null |
+	    tr -dc '0-9\n' | paste -sd '|' -)
+	[ -n "$inodes" ] || { echo 0; return; }
+	ss -xnH 2>/dev/null | awk -v re="^($inodes)\$" \
+	    '$6 ~ re { n += $3 } END { print n + 0 }'
+}
+
+if want a; then
+
+if ! command -v gdb >/dev/null; then
+	not_ok "a: gdb is installed (Debian: apt-get install gdb)"
+else
+cat >"$TEST_TMP/a.conf" <<EOF
+agentxPingInterval 1
+interval 3600
+target a $H/good/
+EOF
+start_updprobed "$TEST_TMP/a.conf" || bail_out "a: start updprobed"
+wait_for -t 60 snmp_is updprobeTargetCode a 0 ||
+    not_ok "a: the target has code 0 first ($(snmp_get updprobeTargetCode a))"
+a_probes=$(probes_of a)
+# The CommitSet (a 20-byte header) and its first repeat: 40 bytes.
+cat >"$TEST_TMP/a-hold.sh" <<EOF
+#!/bin/bash
+. "$HERE/../lib.sh"
+$(declare -f recv_queue)
+repeated() { [ "\$(recv_queue $UPDPROBED_PID)" -ge 40 ]; }
+wait_for -t 60 repeated
+EOF
+chmod +x "$TEST_TMP/a-hold.sh"
+cat >"$TEST_TMP/a.gdb" <<EOF
+set pagination off
+set confirm off
+set \$answers = 0
+set \$armed = 0
+break handle_subagent_set_response
+commands
+silent
+set \$answers = \$answers + 1
+if \$answers == 2
+set \$armed = 1
+end
+continue
+end
+break subagent_sync if \$armed == 1
+commands
+silent
+set \$armed = 0
+printf "holding\n"
+shell $TEST_TMP/a-hold.sh
+printf "released\n"
+detach
+quit
+end
+printf "armed\n"
+continue
+EOF
+line0=$(log_lines)
+gdb -q -batch -p "$UPDPROBED_PID" -x "$TEST_TMP/a.gdb" \
+    >"$TEST_TMP/a-gdb.out" 2>&1 </dev/null &
+gdb_pid=$!
+armed() { grep -q '^armed' "$TEST_TMP/a-gdb.out"; }
+if wait_for -t 60 armed; then
+	# snmpd gives up after 6 s (1 s, 5 retries); the client waits longer.
+	set_out=$(snmpset -v2c -c "$SNMP_WRITE_COMMUNITY" -t 20 -r 0 \
+	    "$SNMP_AGENT" 'UPDPROBE-MIB::updprobeTargetProbeNow."a"' i 1 2>&1)
+	set_rc=$?
+	gdb_gone() { ! kill -0 "$gdb_pid" 2>/dev/null; }
+	wait_for -t 60 gdb_gone || kill "$gdb_pid" 2>/dev/null
+	wait "$gdb_pid" 2>/dev/null
+	gdb_said=$(grep -E '^(holding|released)' "$TEST_TMP/a-gdb.out" | squash)
+	if [ "$set_rc" = 0 ] && [[ "$set_out" == *"true(1)"* ]]; then
+		ok "a: the SET whose CommitSet snmpd sent again succeeds (gdb: $gdb_said)"
+	else
+		not_ok "a: the SET whose CommitSet snmpd sent again succeeds" \
+		    "(snmpset status $set_rc: $(squash <<<"$set_out"); gdb: $gdb_said;" \
+		    "log: $(log_since "$line0" | tail -n 5 | squash))"
+	fi
+	if log_has "$line0" "sent the AgentX CommitSet of transaction [0-9]* again" &&
+	    ! log_has "$line0" "dropping bad AgentX request"; then
+		ok "a: the repeated CommitSet is logged and dropped ($(log_since "$line0" | grep -c 'again (updprobed') repeats)"
+	else
+		not_ok "a: the repeated CommitSet is logged and dropped" \
+		    "(log: $(log_since "$line0" | tail -n 6 | squash))"
+	fi
+	if wait_for -t 60 snmp_gt updprobeTargetProbes a "$a_probes"; then
+		ok "a: the ProbeNow ran ($(probes_of a) probes, $a_probes before)"
+	else
+		not_ok "a: the ProbeNow ran ($(probes_of a) probes, $a_probes before)"
+	fi
+else
+	not_ok "a: gdb attached to updprobed ($(tail -n 5 "$TEST_TMP/a-gdb.out" | squash))"
+	kill "$gdb_pid" 2>/dev/null
+	wait "$gdb_pid" 2>/dev/null
+fi
+if updprobed_alive && snmp_is updprobeTargetCode a 0; then
+	ok "a: updprobed still serves its table"
+else
+	not_ok "a: updprobed still serves its table (alive: $(updprobed_alive && echo yes || echo no))"
+fi
+stop_updprobed
+check "$UPDPROBED_STATUS" "a: SIGTERM ends it with status 0, no sanitizer report" \
+    "status $UPDPROBED_STATUS; log: $(tail -n 5 "$UPDPROBED_LOG" | squash)"
+fi
 fi
 
 finish
