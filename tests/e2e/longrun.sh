@@ -573,6 +573,17 @@ start_soak_servers() {
 	done
 }
 
+# soak_codes_now NAME(KIND)=CODE...: each target's code is now its fault's.
+soak_codes_now() {
+	local b name kind
+	for b in "$@"; do
+		name=${b%%(*}
+		kind=${b#*(}
+		kind=${kind%%)*}
+		snmp_is updprobeTargetCode "$name" "${SOAK_CODE[$kind]}" || return 1
+	done
+}
+
 # Target tNNNN has the fault SOAK_KINDS[(NNNN + rotation) % 10], on HTTP
 # server (NNNN / 10) % SOAK_SERVERS.
 soak_conf() {	# ROTATION
@@ -839,9 +850,23 @@ part2() {
 		[ "$code" = "${SOAK_CODE[$kind]}" ] || echo "$name($kind)=$code"
 	done)
 	n=$(wc -l <"$TEST_TMP/soak-codes.txt")
+	# A code the load alone explains (at a load of 20 a good server's
+	# answer came after the 2 s timeout: code 5; a connection not taken
+	# in time: code 2) goes at the target's next probes, one a second; a
+	# wrong model stays.  A few mismatches get 90 s to show their fault's
+	# code; many are not waited for.
+	settled="" WAIT_SEEN=""
+	if [ -n "$bad" ] && [ "$(printf '%s\n' "$bad" | grep -c .)" -le 20 ]; then
+		echo "# soak: $(printf '%s' "$bad" | squash): details: $(for b in $bad; do snmp_get updprobeTargetDetail "${b%%(*}"; done | head -n 5 | squash)"
+		# shellcheck disable=SC2086
+		if wait_for -t 90 soak_codes_now $bad; then
+			settled=" ($(printf '%s' "$bad" | squash) at first, under load; each its fault's code at its next probes)"
+			bad=""
+		fi
+	fi
 	check "$([ -z "$bad" ] && [ "$n" -eq "$SOAK_TARGETS" ]; echo $?)" \
-	    "soak: after the last rotation all $n codes match their faults ($(awk '{ print $2 }' "$TEST_TMP/soak-codes.txt" | sort -n | uniq -c | awk '{ printf "%s", (NR > 1 ? ", " : "") $1 " x code " $2 }'))" \
-	    "$(printf '%s\n' "$bad" | grep -c .) wrong: $(printf '%s' "$bad" | head -n 20 | squash)"
+	    "soak: after the last rotation all $n codes match their faults ($(awk '{ print $2 }' "$TEST_TMP/soak-codes.txt" | sort -n | uniq -c | awk '{ printf "%s", (NR > 1 ? ", " : "") $1 " x code " $2 }'))$settled" \
+	    "$(printf '%s\n' "$bad" | grep -c .) wrong: $(printf '%s' "$bad" | head -n 20 | squash); still: $WAIT_SEEN"
 
 	# Flat after the warm-up: last half against the first half.
 	if [ "$(awk -v w="$SOAK_WARMUP_S" '$1 >= w' "$samples" | wc -l)" -lt 6 ]; then
