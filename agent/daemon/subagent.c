@@ -20,6 +20,8 @@
 #include <syslog.h>
 #include <time.h>
 
+#include <sys/socket.h>
+
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -81,7 +83,6 @@ struct subagent {
 	int			 rewatch;	/* session changed: re-arm all */
 	time_t			 config_time;
 	const char		*config_file;	/* the targets' source */
-	struct setguard		 setguard;	/* SET phases sent again */
 };
 
 /* Set-up: net-snmp's messages into ours, process hygiene. */
@@ -946,11 +947,16 @@ on_check_timer(void *arg)
  * the set guard: a SET phase that snmpd sends again, because we answered
  * later than its agentXTimeout, is dropped (setguard.h).  The session has
  * no spare pointer for us (net-snmp's subagent uses myvoid), and there is
- * one AgentX session: its guard is found here.
+ * one AgentX session: its guard is kept here, with the session's own
+ * callback and its transport's receive function (behind agentx_recv()).
  */
+typedef int (*transport_recv_fn)(netsnmp_transport *, void *, int, void **,
+    int *);
+
 static struct {
-	struct subagent		*sa;
+	struct setguard		 setguard;	/* SET phases sent again */
 	netsnmp_callback	 next;
+	transport_recv_fn	 recv;
 } agentx_guard;
 
 static const char *
@@ -969,29 +975,62 @@ static int
 on_agentx_pdu(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
     void *magic)
 {
-	struct subagent *sa = agentx_guard.sa;
+	struct setguard *sg = &agentx_guard.setguard;
 
 	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL &&
-	    sa != NULL && setguard_repeat(&sa->setguard, pdu->command,
-	    pdu->sessid, pdu->transid)) {
+	    setguard_repeat(sg, pdu->command, pdu->sessid, pdu->transid)) {
 		log_warnx("snmpd sent the AgentX %s of transaction %ld again "
 		    "(updprobed answered later than snmpd's agentXTimeout); "
 		    "the first is answered, the repeat dropped (%llu so far)",
 		    set_phase_name(pdu->command), pdu->transid,
-		    (unsigned long long)sa->setguard.repeats);
+		    (unsigned long long)sg->repeats);
 		return 1;
 	}
 	return agentx_guard.next(op, s, reqid, pdu, magic);
 }
 
-static void
-agentx_guard_install(struct subagent *sa, netsnmp_session *s)
+/*
+ * The AgentX transport's receive function, behind a look at the socket's
+ * error.  A master killed while data of ours waited unread in its socket
+ * (a notification, an answer) makes our next read fail with ECONNRESET,
+ * not end of file; net-snmp 5.9's Unix transport then returns without
+ * freeing the address buffer it allocated for the read (fixed in 5.10):
+ * 110 bytes lost each time.  A read of nothing (MSG_PEEK) takes that error
+ * first; the session is closed as for end of file, nothing allocated.
+ */
+static int
+agentx_recv(netsnmp_transport *t, void *buf, int size, void **opaque,
+    int *olength)
 {
-	if (s == NULL || s->callback == NULL || s->callback == on_agentx_pdu)
+	char c;
+
+	if (t->sock >= 0 && recv(t->sock, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0 &&
+	    errno != EINTR) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			log_warn("reading from the AgentX master");
+		*opaque = NULL;
+		*olength = 0;
+		return -1;
+	}
+	return agentx_guard.recv(t, buf, size, opaque, olength);
+}
+
+static void
+agentx_guard_install(netsnmp_session *s)
+{
+	netsnmp_transport *t;
+
+	if (s == NULL || s->callback == NULL)
 		return;
-	agentx_guard.sa = sa;
-	agentx_guard.next = s->callback;
-	s->callback = on_agentx_pdu;
+	if (s->callback != on_agentx_pdu) {
+		agentx_guard.next = s->callback;
+		s->callback = on_agentx_pdu;
+	}
+	t = snmp_sess_transport(snmp_sess_pointer(s));
+	if (t != NULL && t->f_recv != NULL && t->f_recv != agentx_recv) {
+		agentx_guard.recv = t->f_recv;
+		t->f_recv = agentx_recv;
+	}
 }
 
 static int
@@ -1002,7 +1041,7 @@ on_index_start(int major, int minor, void *server, void *client)
 	(void)major;
 	(void)minor;
 	sa->session = server;
-	agentx_guard_install(sa, server);
+	agentx_guard_install(server);
 	sa->registered = 0;
 	sa->refusals = 0;
 	sa->retry_ms = 0;
@@ -1141,7 +1180,7 @@ subagent_new(struct loop *l)
 	if ((sa = calloc(1, sizeof(*sa))) == NULL)
 		return NULL;
 	sa->loop = l;
-	setguard_init(&sa->setguard);
+	setguard_init(&agentx_guard.setguard);
 	if (loop_timer_init(l, &sa->snmp_timer, snmp_tick, sa) == -1) {
 		free(sa);
 		return NULL;
@@ -1262,7 +1301,6 @@ subagent_shutdown(struct subagent *sa)
 	rows_free(sa->servers);
 	/* Closing the session answers our requests still in flight. */
 	snmp_shutdown(CONF_APP);
-	agentx_guard.sa = NULL;
 	notifier_free(sa->notifier);
 	free(sa);
 }
