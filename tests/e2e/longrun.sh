@@ -101,8 +101,10 @@ SOAK_SERVERS=4
 SOAK_SAMPLE_S=3
 SOAK_ROTATE_S=30
 SOAK_STALL_S=120
-# Samples of the first WARMUP seconds are not judged.
+# Samples of the first WARMUP seconds are not judged; at least
+# MIN_SAMPLES after it are (the soak goes on until it has them).
 SOAK_WARMUP_S=30
+SOAK_MIN_SAMPLES=8
 # Flat: the last half of the samples against the first half after the
 # warm-up.  VmRSS moves in steps of a few MB with the load (more probes in
 # flight when the machine is busy, malloc's high-water mark), so medians
@@ -573,19 +575,29 @@ start_soak_servers() {
 	done
 }
 
-# soak_codes_now NAME(KIND)=CODE...: each target's code is now its fault's.
+# Target tNNNN has the fault SOAK_KINDS[(NNNN + rotation) % 10], on HTTP
+# server (NNNN / 10) % SOAK_SERVERS.
+# soak_kind NAME|NNNN ROTATION: sets SOAK_KIND to the target's fault.
+soak_kind() {
+	local i=$((10#${1#t}))
+	SOAK_KIND=${SOAK_KINDS[$(((i + $2) % ${#SOAK_KINDS[@]}))]}
+}
+
+# soak_codes_now ROTATION NAME...: each target's code is now its fault's.
 soak_codes_now() {
-	local b name kind
-	for b in "$@"; do
-		name=${b%%(*}
-		kind=${b#*(}
-		kind=${kind%%)*}
-		snmp_is updprobeTargetCode "$name" "${SOAK_CODE[$kind]}" || return 1
+	local rot=$1 name
+	shift
+	for name in "$@"; do
+		soak_kind "$name" "$rot"
+		snmp_is updprobeTargetCode "$name" "${SOAK_CODE[$SOAK_KIND]}" || return 1
 	done
 }
 
-# Target tNNNN has the fault SOAK_KINDS[(NNNN + rotation) % 10], on HTTP
-# server (NNNN / 10) % SOAK_SERVERS.
+# samples_after_warmup FILE: how many samples of FILE are judged.
+samples_after_warmup() {
+	awk -v w="$SOAK_WARMUP_S" '$1 >= w' "$1" | wc -l
+}
+
 soak_conf() {	# ROTATION
 	local i kind port base
 	{
@@ -595,7 +607,8 @@ soak_conf() {	# ROTATION
 		echo "timeout 2"
 		echo "dnsServer 127.0.0.1:$DNS_PORT"
 		for ((i = 0; i < SOAK_TARGETS; i++)); do
-			kind=${SOAK_KINDS[$(((i + $1) % ${#SOAK_KINDS[@]}))]}
+			soak_kind "$i" "$1"
+			kind=$SOAK_KIND
 			port=${SOAK_PORTS[$(((i / ${#SOAK_KINDS[@]}) % SOAK_SERVERS))]}
 			base="http://127.0.0.1:$port"
 			printf 'target t%04d ' "$i"
@@ -622,16 +635,17 @@ walk_column() {
 # walk_column writes them, read by GETs of 50 rows, each tried up to 5
 # times: while 1,000 targets are probed every second on a busy machine,
 # snmpd may drop the subagent's session for a moment (agentXTimeout), and
-# a walk of 1,000 rows then ends early; 0 if every row was read.
+# a walk of 1,000 rows then ends early (in CI, half the walks of the
+# soak did); 0 if every row was read.  It gives up after 90 s.
 soak_read_column() {
-	local col=$1 out=$2 i j try oids got
+	local col=$1 out=$2 i j try oids got end=$((SECONDS + 90))
 	: >"$out"
-	for ((i = 0; i < SOAK_TARGETS; i += 50)); do
+	for ((i = 0; i < SOAK_TARGETS && SECONDS < end; i += 50)); do
 		oids=()
 		for ((j = i; j < i + 50 && j < SOAK_TARGETS; j++)); do
 			oids+=("UPDPROBE-MIB::$col.\"$(printf 't%04d' "$j")\"")
 		done
-		for ((try = 0; try < 5; try++)); do
+		for ((try = 0; try < 5 && SECONDS < end; try++)); do
 			got=$(snmpget -v2c -c "$SNMP_READ_COMMUNITY" -t 5 -r 1 \
 			    -Os -Oq -Oe "$SNMP_AGENT" "${oids[@]}" 2>/dev/null |
 			    sed -n 's/^[A-Za-z]*\."\([^"]*\)" \(-\{0,1\}[0-9][0-9]*\)$/\1 \2/p')
@@ -644,8 +658,10 @@ soak_read_column() {
 }
 
 # min_probes: the fewest probes of any soak target (0 if a row is missing).
+# Read as the final check reads it: a walk that ends early in every try
+# after SOAK_MAX_S made the soak run to its limit and fail.
 min_probes() {
-	walk_column updprobeTargetProbes "$TEST_TMP/soak-probes.txt"
+	soak_read_column updprobeTargetProbes "$TEST_TMP/soak-probes.txt" >/dev/null
 	probes_stats
 }
 
@@ -718,7 +734,7 @@ part2() {
 	local b_rss b_fds pid n0 n1 elapsed pmin pmax rows last_rot_t rc
 	local limit q_rss q_fds b_other b_sockets b_classes idle_bound next_walk
 	local last_n last_progress n
-	local bad total
+	local bad bad_seen name code total
 
 	cycles=$SOAK_CYCLES_CI
 	[ "$LONG" = 1 ] && cycles=$SOAK_CYCLES_LONG
@@ -793,7 +809,7 @@ part2() {
 			# least 10 s since the last rotation (for the codes).
 			# ... and enough samples after the warm-up to judge.
 			if [ "$pmin" -ge "$cycles" ] && [ $((now - last_rot_t)) -ge 10 ] &&
-			    [ "$(awk -v w="$SOAK_WARMUP_S" '$1 >= w' "$samples" | wc -l)" -ge 8 ]; then
+			    [ "$(samples_after_warmup "$samples")" -ge "$SOAK_MIN_SAMPLES" ]; then
 				break
 			fi
 			if [ "$SOAK_MAX_S" -gt 0 ] && [ "$el" -ge "$SOAK_MAX_S" ] &&
@@ -844,11 +860,15 @@ part2() {
 	# The codes match the faults of the last rotation.
 	wait_for -t 120 soak_read_column updprobeTargetCode \
 	    "$TEST_TMP/soak-codes.txt" || echo "# soak: $WAIT_SEEN"
-	bad=$(awk '{ print $1, $2 }' "$TEST_TMP/soak-codes.txt" | while read -r name code; do
-		i=$((10#${name#t}))
-		kind=${SOAK_KINDS[$(((i + rot) % ${#SOAK_KINDS[@]}))]}
-		[ "$code" = "${SOAK_CODE[$kind]}" ] || echo "$name($kind)=$code"
-	done)
+	# bad: the targets whose code is not their fault's; bad_seen: as
+	# NAME(FAULT)=CODE.
+	bad=() bad_seen=()
+	while read -r name code; do
+		soak_kind "$name" "$rot"
+		[ "$code" = "${SOAK_CODE[$SOAK_KIND]}" ] && continue
+		bad+=("$name")
+		bad_seen+=("$name($SOAK_KIND)=$code")
+	done < <(awk '{ print $1, $2 }' "$TEST_TMP/soak-codes.txt")
 	n=$(wc -l <"$TEST_TMP/soak-codes.txt")
 	# A code the load alone explains (at a load of 20 a good server's
 	# answer came after the 2 s timeout: code 5; a connection not taken
@@ -856,21 +876,20 @@ part2() {
 	# wrong model stays.  A few mismatches get 90 s to show their fault's
 	# code; many are not waited for.
 	settled="" WAIT_SEEN=""
-	if [ -n "$bad" ] && [ "$(printf '%s\n' "$bad" | grep -c .)" -le 20 ]; then
-		echo "# soak: $(printf '%s' "$bad" | squash): details: $(for b in $bad; do snmp_get updprobeTargetDetail "${b%%(*}"; done | head -n 5 | squash)"
-		# shellcheck disable=SC2086
-		if wait_for -t 90 soak_codes_now $bad; then
-			settled=" ($(printf '%s' "$bad" | squash) at first, under load; each its fault's code at its next probes)"
-			bad=""
+	if [ "${#bad[@]}" -gt 0 ] && [ "${#bad[@]}" -le 20 ]; then
+		echo "# soak: ${bad_seen[*]}: details: $(for name in "${bad[@]:0:5}"; do snmp_get updprobeTargetDetail "$name"; done | squash)"
+		if wait_for -t 90 soak_codes_now "$rot" "${bad[@]}"; then
+			settled=" (${bad_seen[*]} at first, under load; each its fault's code at its next probes)"
+			bad=() bad_seen=()
 		fi
 	fi
-	check "$([ -z "$bad" ] && [ "$n" -eq "$SOAK_TARGETS" ]; echo $?)" \
+	check "$([ "${#bad[@]}" -eq 0 ] && [ "$n" -eq "$SOAK_TARGETS" ]; echo $?)" \
 	    "soak: after the last rotation all $n codes match their faults ($(awk '{ print $2 }' "$TEST_TMP/soak-codes.txt" | sort -n | uniq -c | awk '{ printf "%s", (NR > 1 ? ", " : "") $1 " x code " $2 }'))$settled" \
-	    "$(printf '%s\n' "$bad" | grep -c .) wrong: $(printf '%s' "$bad" | head -n 20 | squash); still: $WAIT_SEEN"
+	    "${#bad[@]} wrong: ${bad_seen[*]:0:20}; still: $WAIT_SEEN"
 
 	# Flat after the warm-up: last half against the first half.
-	if [ "$(awk -v w="$SOAK_WARMUP_S" '$1 >= w' "$samples" | wc -l)" -lt 6 ]; then
-		not_ok "soak: at least 6 samples after the $SOAK_WARMUP_S s warm-up to judge VmRSS and descriptors (the soak ran $elapsed s: more cycles)"
+	if [ "$(samples_after_warmup "$samples")" -lt "$SOAK_MIN_SAMPLES" ]; then
+		not_ok "soak: at least $SOAK_MIN_SAMPLES samples after the $SOAK_WARMUP_S s warm-up to judge VmRSS and descriptors (the soak ran $elapsed s: more cycles)"
 	else
 		soak_flat "$samples" "$elapsed" "$b_other" "$b_sockets"
 	fi
