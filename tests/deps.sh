@@ -42,10 +42,11 @@ MONITORING_PKGS="nagios4-core monitoring-plugins-basic icinga2-bin
 icinga2-common prometheus-snmp-exporter zabbix-server-pgsql
 zabbix-frontend-php php-cli php-pgsql postgresql-15 postgresql-client-15"
 # The update servers operators run (tests/e2e/servers.sh); dnsmasq-base
-# is the program without its service (never DHCP); atftpd is not wanted
-# (it conflicts with tftpd-hpa).
+# is the program without its service (never DHCP).  atftpd conflicts with
+# tftpd-hpa: servers.sh runs it unpacked from its .deb (apt-get download),
+# never installed; its libraries are installed here.
 SERVER_PKGS="tftpd-hpa apache2 apache2-utils nginx-light lighttpd
-dnsmasq-base openssl curl"
+dnsmasq-base openssl curl libwrap0 libpcre2-8-0"
 CHECK_PKGS="$DEMO_PKGS libcmocka-dev python3-yaml snmptt
 libsnmp-perl libconfig-inifiles-perl duktape time valgrind libc6-dbg gdb
 procps iproute2 $SERVER_PKGS $MONITORING_PKGS"

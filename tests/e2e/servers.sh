@@ -1,7 +1,7 @@
 #!/bin/bash
 # servers.sh - the probe against the servers operators really run, as
-# Debian 12 packages them: Apache 2.4, nginx, lighttpd, tftpd-hpa and
-# dnsmasq's TFTP server, with dnsmasq as the base stations' DNS server
+# Debian 12 packages them: Apache 2.4, nginx, lighttpd, tftpd-hpa, atftpd
+# and dnsmasq's TFTP server, with dnsmasq as the base stations' DNS server
 # (the probe looks up every host a redirect names there).  Each server
 # runs on loopback with private config files in $TEST_TMP and is stopped
 # by its PID.  Every case runs the CLI once and checks the code the
@@ -16,6 +16,10 @@
 # runs in a network namespace of its own (unshare -n: its own loopback),
 # and the probes of it run there too (nsenter), so the machine's port 69
 # is neither needed nor touched.
+#
+# Debian's atftpd package conflicts with tftpd-hpa (installing one
+# removes the other): its .deb is fetched (apt-get download) into the
+# temporary directory and its atftpd run from there, never installed.
 #
 # Prints "ok - ..." / "not ok - ..." per case, the number of cases per
 # server and the wall time, then "N passed, N failed"; exits 1 if
@@ -573,6 +577,51 @@ EOF
 }
 
 # ---------------------------------------------------------------------------
+# atftpd, unpacked from its .deb (see the top), on a random port.
+
+start_atftpd() {
+	local dir=$SRV/atftpd log=$SRV/logs/atftpd.log out=$SRV/logs/atftpd.out
+	local debs deb try port pid i
+	need /usr/bin/apt-get apt || return 1
+	need /usr/bin/dpkg-deb dpkg || return 1
+	mkdir -p "$dir" || return 1
+	if ! (cd "$dir" && apt-get download atftpd) >"$dir/download.log" 2>&1; then
+		echo "start_atftpd: apt-get download atftpd failed:" \
+		    "$(tail -n 3 "$dir/download.log" | squash)" >&2
+		return 1
+	fi
+	debs=("$dir"/atftpd_*.deb)
+	deb=${debs[0]}
+	dpkg-deb -x "$deb" "$dir/root" || return 1
+	ATFTPD=$dir/root/usr/sbin/atftpd
+	ATFTPD_VERSION=$(dpkg-deb -f "$deb" Version)
+	need "$ATFTPD" atftpd || return 1
+	: >"$log" && chown "$RUN_USER" "$log" || return 1
+	for ((try = 0; try < 10; try++)); do
+		port=$(free_port) || return 1
+		"$ATFTPD" --daemon --no-fork --port "$port" \
+		    --bind-address 127.0.0.1 --user "$RUN_USER" \
+		    --group "$RUN_GROUP" --no-multicast --logfile "$log" \
+		    "$TFTPROOT" </dev/null >>"$out" 2>&1 &
+		pid=$!
+		for ((i = 0; i < 60; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			if _tftp_answers "$port"; then
+				_record_pid atftpd "$pid"
+				ATFTPD_PORT=$port
+				return 0
+			fi
+			sleep 0.1
+		done
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	echo "start_atftpd: atftpd did not answer on any of 10 ports; log:" >&2
+	sed 's/^/    /' "$log" "$out" >&2
+	return 1
+}
+
+# ---------------------------------------------------------------------------
 # dnsmasq's TFTP server, in its own network namespace (see the top).
 
 start_dnsmasq_tftp() {
@@ -646,13 +695,14 @@ start_apache || bail_out "start Apache (see above)"
 start_nginx || bail_out "start nginx (see above)"
 start_lighttpd || bail_out "start lighttpd (see above)"
 start_dnsmasq_tftp || bail_out "start dnsmasq's TFTP server (see above)"
+start_atftpd || bail_out "start atftpd, unpacked from its .deb (see above)"
 N="http://nginx.test:$NGINX_PORT"
 NS="https://nginx.test:$NGINX_TLS_PORT"
 L="http://lighttpd.test:$LIGHTTPD_PORT"
 echo "# servers up in $(($(date +%s) - T0)) s: DNS (dnsmasq) $DNS_PORT," \
     "Apache $APACHE_PORT, nginx $NGINX_PORT and $NGINX_TLS_PORT (TLS)," \
-    "lighttpd $LIGHTTPD_PORT, tftpd-hpa $TFTP_PORT, dnsmasq TFTP 69 in" \
-    "its own namespace; all on 127.0.0.1"
+    "lighttpd $LIGHTTPD_PORT, tftpd-hpa $TFTP_PORT, atftpd $ATFTPD_PORT," \
+    "dnsmasq TFTP 69 in its own namespace; all on 127.0.0.1"
 
 pkg_version() {
 	dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "?"
@@ -853,7 +903,10 @@ lighttpd_cases() {
 	    --timeout "$SLOW" "$L/slow/"
 }
 
-tftp_cases() {		# BASE UNREADABLE-WORDS
+# tftp_cases BASE UNREADABLE-CODE UNREADABLE-WORDS: the code of a file the
+# server cannot read follows its TFTP error (see "TFTP errors" in the
+# README): 3 for error 1 ("file not found"), 2 for any other.
+tftp_cases() {
 	local b=$1
 	expect "a correct folder is code 0" 0 none "nowarn" -- "$b/good/"
 	expect "a folder that is not there is code 3" 3 dirfile \
@@ -864,8 +917,8 @@ tftp_cases() {		# BASE UNREADABLE-WORDS
 	    "is empty" -- "$b/empty-fw/"
 	expect "an empty dirlist.txt (OACK tsize 0) is code 10" 10 dirfile \
 	    "empty" -- "$b/empty-dirfile/"
-	expect "a gateway file the server cannot read is code 2" 2 firmware \
-	    "$2" -- "$b/unreadable-fw/"
+	expect "a gateway file the server cannot read is code $2" "$2" \
+	    firmware "$3" -- "$b/unreadable-fw/"
 	expect "a gateway file shorter than GwCodeSize is code 7" 7 firmware \
 	    "150000 bytes" -- "$b/short-fw/"
 	expect "an HTML page as the gateway file is code 7" 7 firmware \
@@ -888,7 +941,7 @@ tftp_cases() {		# BASE UNREADABLE-WORDS
 
 tftpd_hpa_cases() {
 	section "tftpd-hpa $(pkg_version tftpd-hpa)"
-	tftp_cases "tftp://127.0.0.1:$TFTP_PORT" \
+	tftp_cases "tftp://127.0.0.1:$TFTP_PORT" 2 \
 	    'TFTP error 0 or 4|"Permission denied"'
 	expect "the server's name (tftp.test) through the configured DNS is code 0" \
 	     0 none "s:dns=ok|s:connect=skipped" -- "${DNS[@]}" \
@@ -898,8 +951,16 @@ tftpd_hpa_cases() {
 dnsmasq_tftp_cases() {
 	section "dnsmasq TFTP $(pkg_version dnsmasq-base)"
 	RUN_IN=(/usr/bin/nsenter -t "$DNSMASQ_TFTP_PID" -n --)
-	tftp_cases "tftp://127.0.0.1" "TFTP error 2 (access violation)"
+	tftp_cases "tftp://127.0.0.1" 2 "TFTP error 2 (access violation)"
 	RUN_IN=()
+}
+
+atftpd_cases() {
+	section "atftpd $ATFTPD_VERSION"
+	tftp_cases "tftp://127.0.0.1:$ATFTPD_PORT" 3 "TFTP file not found"
+	expect "the server's name (tftp.test) through the configured DNS is code 0" \
+	     0 none "s:dns=ok|s:connect=skipped" -- "${DNS[@]}" \
+	    "tftp://tftp.test:$ATFTPD_PORT/good/"
 }
 
 dns_cases() {
@@ -995,6 +1056,7 @@ apache_cases
 nginx_cases
 lighttpd_cases
 tftpd_hpa_cases
+atftpd_cases
 dnsmasq_tftp_cases
 dns_cases
 usage_cases
