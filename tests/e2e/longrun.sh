@@ -733,7 +733,7 @@ part2() {
 	local cycles line0 t0 now el rot=0 next_rot samples=$TEST_TMP/soak-samples.txt
 	local b_rss b_fds pid n0 n1 elapsed pmin pmax rows last_rot_t rc
 	local limit q_rss q_fds b_other b_sockets b_classes idle_bound next_walk
-	local last_n last_progress n
+	local last_n last_progress n base
 	local bad bad_seen name code total
 
 	cycles=$SOAK_CYCLES_CI
@@ -766,6 +766,9 @@ part2() {
 
 	soak_conf 0
 	n0=$(probes_run)
+	# The probes before the soak (none: no target), as a number.
+	base=$n0
+	[[ "$base" =~ ^[0-9]+$ ]] || base=0
 	kill -HUP "$pid"
 	t0=$(date +%s)
 	if ! wait_for -t 60 snmp_is_scalar updprobeTargetCount.0 "$SOAK_TARGETS"; then
@@ -802,22 +805,29 @@ part2() {
 		[[ "$n" =~ ^[0-9]+$ ]] || n=0
 		echo "$el $(rss_kb "$pid") $(nfds "$pid") $n $(fd_classes "$pid" | sed 's/[a-z]*=//g')" >>"$samples"
 		if [ "$now" -ge "$next_walk" ]; then
-			read -r pmin pmax rows <<<"$(min_probes)"
 			next_walk=$((now + 10))
-			echo "# soak: $el s: $(tail -n 1 "$samples" | awk '{ printf "VmRSS %s kB, %s descriptors, %s probes", $2, $3, $4 }'), per target $pmin to $pmax"
-			# Done: every target probed often enough, and at
-			# least 10 s since the last rotation (for the codes).
-			# ... and enough samples after the warm-up to judge.
-			if [ "$pmin" -ge "$cycles" ] && [ $((now - last_rot_t)) -ge 10 ] &&
-			    [ "$(samples_after_warmup "$samples")" -ge "$SOAK_MIN_SAMPLES" ]; then
-				break
-			fi
-			if [ "$SOAK_MAX_S" -gt 0 ] && [ "$el" -ge "$SOAK_MAX_S" ] &&
-			    [ "$pmin" -ge "$SOAK_CYCLES_CI" ] &&
-			    [ $((now - last_rot_t)) -ge 10 ]; then
-				echo "# soak: $SOAK_MAX_S s (SOAK_MAX_S) have passed: ends after $pmin to $pmax probes per target, not $cycles"
-				cycles=$SOAK_CYCLES_CI
-				break
+			echo "# soak: $el s: $(tail -n 1 "$samples" | awk '{ printf "VmRSS %s kB, %s descriptors, %s probes", $2, $3, $4 }')"
+			# Each target's count is read (every row: a minute on
+			# a busy machine, with no sample meanwhile) only once
+			# the total could be enough, or SOAK_MAX_S has passed.
+			if [ "$n" -ge $((base + cycles * SOAK_TARGETS)) ] ||
+			    { [ "$SOAK_MAX_S" -gt 0 ] && [ "$el" -ge "$SOAK_MAX_S" ]; }; then
+				read -r pmin pmax rows <<<"$(min_probes)"
+				echo "# soak: $el s: per target $pmin to $pmax ($rows rows)"
+				# Done: every target probed often enough, at
+				# least 10 s after the last rotation (for the
+				# codes), and enough samples to judge.
+				if [ "$pmin" -ge "$cycles" ] && [ $((now - last_rot_t)) -ge 10 ] &&
+				    [ "$(samples_after_warmup "$samples")" -ge "$SOAK_MIN_SAMPLES" ]; then
+					break
+				fi
+				if [ "$SOAK_MAX_S" -gt 0 ] && [ "$el" -ge "$SOAK_MAX_S" ] &&
+				    [ "$pmin" -ge "$SOAK_CYCLES_CI" ] &&
+				    [ $((now - last_rot_t)) -ge 10 ]; then
+					echo "# soak: $SOAK_MAX_S s (SOAK_MAX_S) have passed: ends after $pmin to $pmax probes per target, not $cycles"
+					cycles=$SOAK_CYCLES_CI
+					break
+				fi
 			fi
 		fi
 		n=$(awk 'END { print $4 }' "$samples")
@@ -830,6 +840,7 @@ part2() {
 			break
 		fi
 		if [ "$el" -ge "$limit" ]; then
+			read -r pmin pmax rows <<<"$(min_probes)"
 			not_ok "soak: every target probed $cycles times within $limit s (after $el s: per target $pmin to $pmax, $rows rows)"
 			break
 		fi
