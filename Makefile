@@ -218,7 +218,7 @@ bench: deps-bench all
 	    UPDPROBED=$(BUILD)/updprobed tests/bench/run.sh
 
 # Fleet mode: 100,000 base stations over 1,000 settings (about 15 min).
-bench-fleet: deps all
+bench-fleet: deps-bench all
 	@BUILD_DIR=$(BUILD) UPDPROBED=$(BUILD)/updprobed tests/bench/fleet.sh
 
 # The engine's sources, for tests/fuzz/build.sh.

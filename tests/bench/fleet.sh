@@ -55,18 +55,9 @@ say() {
 	echo "bench-fleet: $(date +%T) $*"
 }
 
-"$ROOT/tests/deps.sh" || die "tests/deps.sh failed"
-if [ ! -x "$NGINX" ] || ! command -v openssl >/dev/null 2>&1 ||
-    ! command -v curl >/dev/null 2>&1; then
-	sudo=''
-	[ "$(id -u)" != 0 ] && sudo=sudo
-	say "installing nginx-light, openssl, curl (services kept from starting)"
-	[ -e /usr/sbin/policy-rc.d ] ||
-	    die "no /usr/sbin/policy-rc.d: install nginx-light by hand first"
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 \
-	    install -y -q --no-install-recommends nginx-light openssl curl ||
-	    die "apt-get install failed"
-fi
+# Packages: tests/deps.sh's bench group (the SNMP tools, nginx, openssl,
+# curl; services kept from starting).
+"$ROOT/tests/deps.sh" bench || die "tests/deps.sh bench failed"
 [ -x "$UPDPROBED" ] || die "$UPDPROBED is missing (make)"
 
 # shellcheck source=tests/lib.sh
@@ -109,53 +100,9 @@ chmod 711 "$TEST_TMP"
 # ---------------------------------------------------------------------------
 # nginx: the good folder under /siteN/, Basic auth, as in run.sh.
 
-NGX=$TEST_TMP/nginx
-mkdir -p "$NGX/www/good" "$NGX/tmp" || die "cannot make $NGX"
-"$PYTHON" "$SERVERS_DIR/httpfault.py" --dump-folder good "$NGX/www/good" ||
-    die "httpfault.py --dump-folder failed"
-chmod 755 "$NGX" "$NGX/www" "$NGX/www/good" "$NGX/tmp"
-chmod 644 "$NGX"/www/good/*
-HASH=$(openssl passwd -apr1 "$SECRET") || die "openssl passwd -apr1 failed"
-printf '%s:%s\n' "$USER_NAME" "$HASH" >"$NGX/htpasswd"
-chmod 644 "$NGX/htpasswd"
-NGX_PORT=$(free_port tcp) || die "no free port"
-cat >"$NGX/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log warn;
-events {
-	worker_connections 4096;
-}
-http {
-	default_type application/octet-stream;
-	access_log off;
-	keepalive_timeout 30s;
-	client_body_temp_path $NGX/tmp/body;
-	proxy_temp_path $NGX/tmp/proxy;
-	fastcgi_temp_path $NGX/tmp/fastcgi;
-	uwsgi_temp_path $NGX/tmp/uwsgi;
-	scgi_temp_path $NGX/tmp/scgi;
-	server {
-		listen 127.0.0.1:$NGX_PORT;
-		server_name _;
-		auth_basic "m3";
-		auth_basic_user_file $NGX/htpasswd;
-		location ~ ^/site[0-9]+/(?<file>[^/]+)\$ {
-			alias $NGX/www/good/\$file;
-		}
-	}
-}
-EOF
-"$NGINX" -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" \
-    </dev/null >>"$NGX/stdout.log" 2>&1 &
-NGINX_PID=$!
-snmplib_track "$NGINX_PID"
-ngx_up() {
-	[ "$(curl -s -o /dev/null -w '%{http_code}' -u "$USER_NAME:$SECRET" \
-	    "http://127.0.0.1:$NGX_PORT/site1/dirlist.txt")" = 200 ]
-}
-wait_for -t 10 ngx_up || die "nginx did not answer on 127.0.0.1:$NGX_PORT"
+# shellcheck source=tests/bench/nginx.sh
+. "$ROOT/tests/bench/nginx.sh"
+bench_nginx_start snmplib_track
 PWFILE=$TEST_TMP/site.secret
 printf '%s\n' "$SECRET" >"$PWFILE"
 chmod 600 "$PWFILE"

@@ -200,62 +200,10 @@ say "machine: $(nproc) cores, $(get cpu_model), $(get ram_mib) MiB;" \
 # /siteN/ for any N. Access log "$msec $uri $status", buffered: the probe
 # times of each target.
 
-NGX=$TEST_TMP/nginx
-mkdir -p "$NGX/www/good" "$NGX/tmp" || die "cannot make $NGX"
-"$PYTHON" "$SERVERS_DIR/httpfault.py" --dump-folder good "$NGX/www/good" ||
-    die "httpfault.py --dump-folder failed"
-chmod 755 "$NGX" "$NGX/www" "$NGX/www/good" "$NGX/tmp"
-chmod 644 "$NGX"/www/good/*
-HASH=$(openssl passwd -apr1 "$SECRET") || die "openssl passwd -apr1 failed"
-printf '%s:%s\n' "$USER_NAME" "$HASH" >"$NGX/htpasswd"
-chmod 644 "$NGX/htpasswd"
-NGX_PORT=$(free_port tcp) || die "no free port"
-cat >"$NGX/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log warn;
-worker_rlimit_nofile 16384;
-events {
-	worker_connections 8192;
-}
-http {
-	default_type application/octet-stream;
-	types {
-		text/plain txt;
-	}
-	log_format bench '\$msec \$uri \$status';
-	access_log $NGX/access.log bench buffer=256k flush=2s;
-	keepalive_timeout 30s;
-	keepalive_requests 100000;
-	client_body_temp_path $NGX/tmp/body;
-	proxy_temp_path $NGX/tmp/proxy;
-	fastcgi_temp_path $NGX/tmp/fastcgi;
-	uwsgi_temp_path $NGX/tmp/uwsgi;
-	scgi_temp_path $NGX/tmp/scgi;
-	server {
-		listen 127.0.0.1:$NGX_PORT;
-		server_name _;
-		auth_basic "m3";
-		auth_basic_user_file $NGX/htpasswd;
-		location ~ ^/site[0-9]+/(?<file>[^/]+)\$ {
-			alias $NGX/www/good/\$file;
-		}
-	}
-}
-EOF
-"$NGINX" -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" \
-    </dev/null >>"$NGX/stdout.log" 2>&1 &
-NGINX_PID=$!
-bench_track "$NGINX_PID"
-ngx_up() {
-	[ "$(curl -s -o /dev/null -w '%{http_code}' -u "$USER_NAME:$SECRET" \
-	    "http://127.0.0.1:$NGX_PORT/site1/dirlist.txt")" = 200 ]
-}
-wait_for -t 10 ngx_up || {
-	cat "$NGX/error.log" "$NGX/stdout.log" >&2
-	die "nginx did not answer on 127.0.0.1:$NGX_PORT"
-}
+# shellcheck source=tests/bench/nginx.sh
+. "$ROOT/tests/bench/nginx.sh"
+# shellcheck disable=SC2016 # nginx's variables
+bench_nginx_start bench_track '$msec $uri $status'
 code=$(curl -s -o /dev/null -w '%{http_code}' \
     "http://127.0.0.1:$NGX_PORT/site7/dirlist.txt")
 [ "$code" = 401 ] || die "nginx without credentials: HTTP $code, not 401"
