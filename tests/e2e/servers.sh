@@ -585,8 +585,14 @@ start_atftpd() {
 	need /usr/bin/apt-get apt || return 1
 	need /usr/bin/dpkg-deb dpkg || return 1
 	mkdir -p "$dir" || return 1
-	if ! (cd "$dir" && apt-get download atftpd) >"$dir/download.log" 2>&1; then
-		echo "start_atftpd: apt-get download atftpd failed:" \
+	# Three tries: the mirror may falter for a moment.
+	for ((try = 0; try < 3; try++)); do
+		(cd "$dir" && apt-get download atftpd) >"$dir/download.log" 2>&1 &&
+		    break
+		sleep 2
+	done
+	if [ "$try" -eq 3 ]; then
+		echo "start_atftpd: apt-get download atftpd failed 3 times:" \
 		    "$(tail -n 3 "$dir/download.log" | squash)" >&2
 		return 1
 	fi
