@@ -455,6 +455,10 @@ chmod 700 "$TEST_TMP"
 		else
 			not_ok "k: no copy of the password is left once its target is gone" \
 			    "(plain and base64 copies: $after; while probed: $during)"
+			echo "# k: where the copies are:"
+			"$PYTHON" "$SERVERS_DIR/memscan.py" --where "$UPDPROBED_PID" \
+			    "$SECRET" "$b64" 2>&1 >/dev/null | sed 's/^/#   /'
+
 		fi
 	else
 		not_ok "k: the target with a password is probed (code $(snmp_get \
