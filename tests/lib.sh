@@ -48,11 +48,24 @@ export TEST_TMP
 _SERVER_PIDS=()
 _SERVER_NAMES=()
 
+# pid_ours PID: the process numbered PID is still a child of this script.
+# PIDs wrap around at 32,768 within minutes when the suites run side by
+# side; a server that exited on its own leaves its number to any process,
+# another suite's server as likely as not, which must never get our
+# signal.  A child that exited and was not reaped (a zombie) is still
+# ours.
+pid_ours() {
+	local st f
+	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	read -r -a f <<<"${st##*) }"
+	[ "${f[1]:-}" = "$$" ]
+}
+
 stop_servers() {
 	local i pid
 	for i in "${!_SERVER_PIDS[@]}"; do
 		pid=${_SERVER_PIDS[$i]}
-		if kill -0 "$pid" 2>/dev/null; then
+		if pid_ours "$pid"; then
 			kill "$pid" 2>/dev/null
 			wait "$pid" 2>/dev/null
 		fi

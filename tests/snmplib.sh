@@ -127,10 +127,10 @@ _snmplib_untrack() {
 }
 
 # _snmplib_gone PID: 0 once PID has exited (a zombie waiting for "wait"
-# counts as exited).
+# counts as exited, and so does a number that is no longer our child's).
 _snmplib_gone() {
 	local st
-	kill -0 "$1" 2>/dev/null || return 0
+	pid_ours "$1" || return 0
 	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
 	[ "${st%% *}" = Z ]
 }
@@ -143,14 +143,17 @@ _snmplib_gone() {
 snmplib_kill() {
 	local pid=$1 sig=${2:-TERM} i rc
 	[ -n "$pid" ] || return 0
-	kill -s "$sig" "$pid" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		_snmplib_gone "$pid" && break
-		sleep 0.1
-	done
-	if ! _snmplib_gone "$pid"; then
-		echo "snmplib.sh: PID $pid ignored SIG$sig for 5 s: SIGKILL" >&2
-		kill -s KILL "$pid" 2>/dev/null
+	# Gone already: its number may be another process's now (pid_ours).
+	if pid_ours "$pid"; then
+		kill -s "$sig" "$pid" 2>/dev/null
+		for ((i = 0; i < 50; i++)); do
+			_snmplib_gone "$pid" && break
+			sleep 0.1
+		done
+		if ! _snmplib_gone "$pid"; then
+			echo "snmplib.sh: PID $pid ignored SIG$sig for 5 s: SIGKILL" >&2
+			kill -s KILL "$pid" 2>/dev/null
+		fi
 	fi
 	wait "$pid" 2>/dev/null
 	rc=$?
@@ -407,7 +410,7 @@ stop_updprobed() {
 }
 
 updprobed_alive() {
-	[ -n "$UPDPROBED_PID" ] && kill -0 "$UPDPROBED_PID" 2>/dev/null &&
+	[ -n "$UPDPROBED_PID" ] && pid_ours "$UPDPROBED_PID" &&
 	    [ "$(ps -o stat= -p "$UPDPROBED_PID" 2>/dev/null | cut -c1)" != Z ]
 }
 

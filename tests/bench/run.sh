@@ -110,6 +110,8 @@ BENCH_PIDS=()
 bench_kill() {		# PID: TERM, up to 5 s, then KILL; reaped; forgotten
 	local pid=$1 i st
 	[ -n "$pid" ] || return 0
+	# Gone already: its number may be another process's now.
+	pid_ours "$pid" || { wait "$pid" 2>/dev/null; return 0; }
 	kill -s TERM "$pid" 2>/dev/null
 	for ((i = 0; i < 50; i++)); do
 		st=$(ps -o stat= -p "$pid" 2>/dev/null)

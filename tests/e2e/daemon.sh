@@ -57,6 +57,23 @@ EX_USAGE=64
 EX_CONFIG=78
 
 [ -x "$UPDPROBED" ] || bail_out "$UPDPROBED is not built (make)"
+
+# The harness first: snmplib_kill (every stop of snmpd, snmptrapd and
+# updprobed) signals its own children only; a number whose process is
+# gone may be another suite's server by then (see tests/e2e/run.sh).
+harness_kill_spares_strangers() {
+	local stranger st
+	stranger=$(bash -c 'sleep 300 </dev/null >/dev/null 2>&1 & echo $!')
+	snmplib_kill "$stranger"
+	# snmplib_kill polls until its target is gone, up to 5 s: a signal
+	# it sent has arrived by the time it returns.
+	st=$(sed 's/.*) //' "/proc/$stranger/stat" 2>/dev/null | cut -d' ' -f1)
+	check "$([ "$st" = S ]; echo $?)" \
+	    "snmplib.sh: snmplib_kill spares a number that is not its child's" \
+	    "stranger $stranger: state '${st:-gone}', want S"
+	kill "$stranger" 2>/dev/null
+}
+harness_kill_spares_strangers
 [ -x "$UPDPROBE" ] || bail_out "$UPDPROBE is not built (make)"
 start_httpfault || bail_out "start the HTTP update server (tests/servers/httpfault.py)"
 start_snmptrapd || bail_out "start snmptrapd (see above)"

@@ -147,6 +147,33 @@ harness_sees_callers() {
 }
 harness_sees_callers
 
+# ... and the servers' PIDs it stops are still its own children: a
+# recorded server that exited on its own leaves its number to any other
+# process (PIDs wrap around at 32,768 within minutes while the suites run
+# side by side), and a soak's HTTP server of another suite was once
+# stopped that way.  A stranger (a process whose parent is gone) and a
+# child of ours are recorded; stop_servers must end the child only.
+harness_spares_strangers() {
+	local stranger child st
+	stranger=$(bash -c 'sleep 300 </dev/null >/dev/null 2>&1 & echo $!')
+	sleep 300 </dev/null >/dev/null 2>&1 &
+	child=$!
+	_record_pid stranger "$stranger"
+	_record_pid child "$child"
+	stop_servers
+	# The child reaped (stop_servers waits for it): a signal sent to the
+	# stranger before it has arrived too.
+	st=$(sed 's/.*) //' "/proc/$stranger/stat" 2>/dev/null | cut -d' ' -f1)
+	if [ "$st" = S ] && ! kill -0 "$child" 2>/dev/null; then
+		ok "lib.sh: stop_servers ends its own child and spares a recorded number that is not its child's"
+	else
+		not_ok "lib.sh: stop_servers ends its own child and spares a recorded number that is not its child's" \
+		    "(stranger $stranger: state '${st:-gone}', want S; child $child: $(kill -0 "$child" 2>/dev/null && echo alive || echo gone), want gone)"
+	fi
+	kill "$stranger" 2>/dev/null
+}
+harness_spares_strangers
+
 # ---------------------------------------------------------------------------
 # Set-up: the program and the servers.  A server that does not start is a
 # failure, never a silent skip.
