@@ -554,6 +554,7 @@ declare -A SOAK_CODE=([good]=0 [missing-dirfile]=3 [dirfile-html]=10
 	[syntax-section]=9 [fw-html]=7 [auth-ok]=0 [auth-basic]=12
 	[slow-headers]=5 [closed]=2 [nx]=11)
 SOAK_PORTS=()
+SOAK_PIDS=()
 
 start_soak_servers() {
 	local s pid
@@ -567,6 +568,7 @@ start_soak_servers() {
 		    >/dev/null 2>"$TEST_TMP/soak$s.err" &
 		pid=$!
 		snmplib_track "$pid"
+		SOAK_PIDS+=("$pid")
 		if ! wait_for -t "$SERVER_START_TIMEOUT" test -s "$TEST_TMP/soak$s.port"; then
 			echo "soak HTTP server $s did not start: $(cat "$TEST_TMP/soak$s.err")" >&2
 			return 1
@@ -631,14 +633,28 @@ walk_column() {
 	    sed -n 's/^[A-Za-z]*\."\([^"]*\)" \(.*\)$/\1 \2/p' >"$2"
 }
 
+# soak_servers_run PART: a check that the soak's HTTP servers still run
+# (a code 2 of every target of one of them once told of its end, and
+# nothing else): which one ended, and the end of its stderr.
+soak_servers_run() {
+	local s gone=""
+	for s in "${!SOAK_PIDS[@]}"; do
+		pid_ours "${SOAK_PIDS[$s]}" && [ "$(sed 's/.*) //' "/proc/${SOAK_PIDS[$s]}/stat" 2>/dev/null | cut -d' ' -f1)" != Z ] && continue
+		gone="$gone server $s (port ${SOAK_PORTS[$s]}, PID ${SOAK_PIDS[$s]}) ended; its stderr: $(tail -n 5 "$TEST_TMP/soak$s.err" 2>/dev/null | squash);"
+	done
+	check "$([ -z "$gone" ]; echo $?)" \
+	    "$1: the ${#SOAK_PIDS[@]} HTTP servers of the soak still run" "$gone"
+}
+
 # soak_read_column COLUMN FILE: every soak target's value of COLUMN, as
 # walk_column writes them, read by GETs of 50 rows, each tried up to 5
 # times: while 1,000 targets are probed every second on a busy machine,
 # snmpd may drop the subagent's session for a moment (agentXTimeout), and
 # a walk of 1,000 rows then ends early (in CI, half the walks of the
-# soak did); 0 if every row was read.  It gives up after 90 s.
+# soak did); 0 if every row was read.  It gives up after 300 s (at a load
+# of 20 a GET of 50 rows took 4.5 s, so 90 s fell short once).
 soak_read_column() {
-	local col=$1 out=$2 i j try oids got end=$((SECONDS + 90))
+	local col=$1 out=$2 i j try oids got end=$((SECONDS + 300))
 	: >"$out"
 	for ((i = 0; i < SOAK_TARGETS && SECONDS < end; i += 50)); do
 		oids=()
@@ -897,6 +913,7 @@ part2() {
 	check "$([ "${#bad[@]}" -eq 0 ] && [ "$n" -eq "$SOAK_TARGETS" ]; echo $?)" \
 	    "soak: after the last rotation all $n codes match their faults ($(awk '{ print $2 }' "$TEST_TMP/soak-codes.txt" | sort -n | uniq -c | awk '{ printf "%s", (NR > 1 ? ", " : "") $1 " x code " $2 }'))$settled" \
 	    "${#bad[@]} wrong: ${bad_seen[*]:0:20}; still: $WAIT_SEEN"
+	soak_servers_run soak
 
 	# Flat after the warm-up: last half against the first half.
 	if [ "$(samples_after_warmup "$samples")" -lt "$SOAK_MIN_SAMPLES" ]; then
@@ -1059,6 +1076,7 @@ EOF
 	else
 		not_ok "fdlimit: walk the codes and details of the $((FDLIMIT_SLOW + FDLIMIT_FAST)) targets ($(tail -n 2 "$TEST_TMP/fdlimit-codes.txt.tries" "$TEST_TMP/fdlimit-details.txt.tries" 2>/dev/null | squash))"
 	fi
+	soak_servers_run fdlimit
 	stop_updprobed
 	rc=$UPDPROBED_STATUS
 	wait "$sampler" 2>/dev/null
