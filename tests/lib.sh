@@ -291,6 +291,25 @@ sys.exit(0 if data[:2] in (b"\0\3", b"\0\5") else 1)
 EOF
 }
 
+# tftp_server_up NAME PID PORT: waits until the TFTP server PID answers on
+# PORT (60 tries, 24 s at least: generous for a busy machine), then
+# records it.  1 if it exited first (most likely the port was taken) or
+# never answered: it is stopped then, for the caller to try another port.
+tftp_server_up() {
+	local name=$1 pid=$2 port=$3 i
+	for ((i = 0; i < 60; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		if _tftp_answers "$port"; then
+			_record_pid "$name" "$pid"
+			return 0
+		fi
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 1
+}
+
 # start_tftpd DIR: tftpd-hpa serving DIR (chrooted: -s) on a random port.
 # tftpd-hpa must start as root: it chroots into DIR and drops privileges
 # to the user given by -u ("tftp" if it exists, else "nobody"), so the tree
@@ -300,7 +319,7 @@ EOF
 #   -s  chroot into DIR, so "Updates/x" and "/Updates/x" are both DIR/Updates/x
 #   -u  the user to drop to
 start_tftpd() {
-	local dir=$1 user=nobody try port pid i
+	local dir=$1 user=nobody try port pid
 	if [ ! -x "$TFTPD" ]; then
 		echo "start_tftpd: $TFTPD not found (apt-get install tftpd-hpa)" >&2
 		return 1
@@ -320,20 +339,10 @@ start_tftpd() {
 		"$TFTPD" -L -a "127.0.0.1:$port" -s -u "$user" "$dir" \
 		    </dev/null >>"$TEST_TMP/tftpd.log" 2>&1 &
 		pid=$!
-		# 60 tries, 24 s at least: generous for a busy machine.
-		for ((i = 0; i < 60; i++)); do
-			if ! kill -0 "$pid" 2>/dev/null; then
-				break	# most likely the port was taken
-			fi
-			if _tftp_answers "$port"; then
-				_record_pid tftpd "$pid"
-				export TFTP_PORT=$port
-				return 0
-			fi
-			sleep 0.1
-		done
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		if tftp_server_up tftpd "$pid" "$port"; then
+			export TFTP_PORT=$port
+			return 0
+		fi
 	done
 	echo "start_tftpd: tftpd-hpa did not answer on any of 10 ports; log:" >&2
 	sed 's/^/    /' "$TEST_TMP/tftpd.log" >&2

@@ -581,7 +581,7 @@ EOF
 
 start_atftpd() {
 	local dir=$SRV/atftpd log=$SRV/logs/atftpd.log out=$SRV/logs/atftpd.out
-	local debs deb try port pid i
+	local debs deb try port pid
 	need /usr/bin/apt-get apt || return 1
 	need /usr/bin/dpkg-deb dpkg || return 1
 	mkdir -p "$dir" || return 1
@@ -610,17 +610,10 @@ start_atftpd() {
 		    --group "$RUN_GROUP" --no-multicast --logfile "$log" \
 		    "$TFTPROOT" </dev/null >>"$out" 2>&1 &
 		pid=$!
-		for ((i = 0; i < 60; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			if _tftp_answers "$port"; then
-				_record_pid atftpd "$pid"
-				ATFTPD_PORT=$port
-				return 0
-			fi
-			sleep 0.1
-		done
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		if tftp_server_up atftpd "$pid" "$port"; then
+			ATFTPD_PORT=$port
+			return 0
+		fi
 	done
 	echo "start_atftpd: atftpd did not answer on any of 10 ports; log:" >&2
 	sed 's/^/    /' "$log" "$out" >&2
