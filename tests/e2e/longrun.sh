@@ -639,7 +639,7 @@ walk_column() {
 soak_servers_run() {
 	local s gone=""
 	for s in "${!SOAK_PIDS[@]}"; do
-		pid_ours "${SOAK_PIDS[$s]}" && [ "$(sed 's/.*) //' "/proc/${SOAK_PIDS[$s]}/stat" 2>/dev/null | cut -d' ' -f1)" != Z ] && continue
+		_snmplib_gone "${SOAK_PIDS[$s]}" || continue
 		gone="$gone server $s (port ${SOAK_PORTS[$s]}, PID ${SOAK_PIDS[$s]}) ended; its stderr: $(tail -n 5 "$TEST_TMP/soak$s.err" 2>/dev/null | squash);"
 	done
 	check "$([ -z "$gone" ]; echo $?)" \
