@@ -376,6 +376,19 @@ VG_KINDS=(good missing-dirfile auth-basic dirfile-html syntax-section
 	slow-headers redirect-loop fw-empty big-declared case dirfile-binary
 	fw-short)
 
+# vg_probe_now NAME LINE: SET ProbeNow.NAME under valgrind; on failure
+# says what snmpset, updprobed (log since LINE) and snmpd said.
+vg_probe_now() {
+	local out t0 rc
+	t0=$(now_ms)
+	out=$(SNMP_SET_TIMEOUT=10 snmp_set "$SNMP_WRITE_COMMUNITY" \
+	    "UPDPROBE-MIB::updprobeTargetProbeNow.\"$1\"" i 1)
+	rc=$?
+	[ "$rc" = 0 ] && return 0
+	not_ok "valgrind: SET ProbeNow.\"$1\"" \
+	    "(status $rc after $(($(now_ms) - t0)) ms: $(squash <<<"$out"); log: $(log_since "$2" | tail -n 6 | squash); snmpd: $(tail -n 6 "$TEST_TMP/snmpd.log" | squash))"
+}
+
 vg_conf() {	# PHASE (0: first, 1: after the reload, 2: broken)
 	local i kind
 	{
@@ -455,8 +468,7 @@ EOF
 	# (1 s; snmpd then sends the request again, and gives up after 6 s):
 	# the client waits past snmpd.
 	for n in v00 v00 v05 v07 v13; do
-		SNMP_SET_TIMEOUT=10 probe_now "$n" ||
-		    not_ok "valgrind: SET ProbeNow.\"$n\""
+		vg_probe_now "$n" "$line0"
 	done
 	# The reload: two targets change, one goes (maybe while probed), one
 	# comes.
@@ -483,8 +495,7 @@ EOF
 	fi
 	vg_conf 1
 	for n in v03 v08 v20; do
-		SNMP_SET_TIMEOUT=10 probe_now "$n" ||
-		    not_ok "valgrind: SET ProbeNow.\"$n\""
+		vg_probe_now "$n" "$line0"
 	done
 
 	if wait_for -t 180 snmp_gt_scalar "$want"; then
