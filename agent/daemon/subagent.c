@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -55,6 +57,10 @@
  * up to REGISTER_RETRY_MAX_MS. */
 #define REGISTER_RETRY_MS	1000
 #define REGISTER_RETRY_MAX_MS	60000
+/* Rounds of net-snmp's callback pipes a request of the master may take
+ * inside updprobed: a SET phase goes RESERVE1, RESERVE2 and back, one
+ * round each way; a GET there and back. */
+#define INTERNAL_ROUNDS_MAX	32
 /* What net-snmp logs when the master refuses a registration. */
 #define REGISTER_FAILED_MSG	"registering pdu failed"
 
@@ -948,7 +954,8 @@ on_check_timer(void *arg)
  * later than its agentXTimeout, is dropped (setguard.h).  The session has
  * no spare pointer for us (net-snmp's subagent uses myvoid), and there is
  * one AgentX session: its guard is kept here, with the session's own
- * callback and its transport's receive function (behind agentx_recv()).
+ * callback, its transport's receive function (behind agentx_recv()) and
+ * the subagent whose descriptors finish_internal() reads.
  */
 typedef int (*transport_recv_fn)(netsnmp_transport *, void *, int, void **,
     int *);
@@ -957,7 +964,68 @@ static struct {
 	struct setguard		 setguard;	/* SET phases sent again */
 	netsnmp_callback	 next;
 	transport_recv_fn	 recv;
+	struct subagent		*sa;
 } agentx_guard;
+
+/*
+ * net-snmp's subagent hands each request of the master to the agent through
+ * its callback session, a pipe, and answers when the agent's answer comes
+ * back: a round of the loop each way, two for a SET phase.  Meanwhile the
+ * master may send the next phase or close the session, and 5.9 gets both
+ * wrong: when snmpd gave up on a late TestSet, its CleanupSet (read with
+ * it) frees the SET's state while the TestSet's answer still needs it, and
+ * both answers go through the session closed meanwhile (reads of freed
+ * memory, seen by valgrind).  So a request's work inside updprobed ends
+ * before anything more is read from the master: this reads the callback
+ * pipes (every descriptor of net-snmp's but the AgentX socket) until they
+ * are empty.  Our handlers answer at once (nothing is delegated), so a few
+ * rounds do.  A read that comes after this one emptied a pipe, with a
+ * readiness seen before (the loop's, net-snmp's own select() while it
+ * waits for a ping's answer), finds the pipe non-blocking
+ * (nonblock_pipes()) and nothing to read.
+ */
+static void
+finish_internal(int xsock)
+{
+	struct subagent *sa = agentx_guard.sa;
+	struct pollfd pfd[SNMP_FDS_MAX];
+	netsnmp_large_fd_set set;
+	int i, n, maxfd, round;
+
+	if (sa == NULL)
+		return;
+	for (round = 0; round < INTERNAL_ROUNDS_MAX; round++) {
+		for (i = n = 0; i < sa->nfds; i++)
+			if (sa->fds[i] != xsock) {
+				pfd[n].fd = sa->fds[i];
+				pfd[n].events = POLLIN;
+				pfd[n++].revents = 0;
+			}
+		if (n == 0 || poll(pfd, (nfds_t)n, 0) <= 0)
+			return;
+		netsnmp_large_fd_set_init(&set, FD_SETSIZE);
+		for (i = 0, maxfd = -1; i < n; i++)
+			if (pfd[i].revents & POLLIN) {
+				NETSNMP_LARGE_FD_SET(pfd[i].fd, &set);
+				maxfd = pfd[i].fd;
+			}
+		if (maxfd >= 0)
+			snmp_read2(&set);
+		netsnmp_large_fd_set_cleanup(&set);
+		if (maxfd < 0)
+			return;
+	}
+	log_warnx("net-snmp's callback session still busy after %d rounds",
+	    INTERNAL_ROUNDS_MAX);
+}
+
+static int
+session_sock(netsnmp_session *s)
+{
+	netsnmp_transport *t = snmp_sess_transport(snmp_sess_pointer(s));
+
+	return t != NULL ? t->sock : -1;
+}
 
 static const char *
 set_phase_name(int type)
@@ -986,6 +1054,8 @@ on_agentx_pdu(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
 		    (unsigned long long)sg->repeats);
 		return 1;
 	}
+	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
+		finish_internal(session_sock(s));
 	return agentx_guard.next(op, s, reqid, pdu, magic);
 }
 
@@ -997,6 +1067,11 @@ on_agentx_pdu(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu,
  * freeing the address buffer it allocated for the read (fixed in 5.10):
  * 110 bytes lost each time.  A read of nothing (MSG_PEEK) takes that error
  * first; the session is closed as for end of file, nothing allocated.
+ * The same look finds a socket with nothing to read (its readiness was
+ * seen before a nested read took the data): net-snmp would take the empty
+ * read for the end of the session, so it is told there was no packet.
+ * Before it all, the work of the requests read earlier ends
+ * (finish_internal()).
  */
 static int
 agentx_recv(netsnmp_transport *t, void *buf, int size, void **opaque,
@@ -1004,22 +1079,27 @@ agentx_recv(netsnmp_transport *t, void *buf, int size, void **opaque,
 {
 	char c;
 
+	finish_internal(t->sock);
 	if (t->sock >= 0 && recv(t->sock, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0 &&
 	    errno != EINTR) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			log_warn("reading from the AgentX master");
 		*opaque = NULL;
 		*olength = 0;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			t->flags |= NETSNMP_TRANSPORT_FLAG_EMPTY_PKT;
+			return 0;
+		}
+		log_warn("reading from the AgentX master");
 		return -1;
 	}
 	return agentx_guard.recv(t, buf, size, opaque, olength);
 }
 
 static void
-agentx_guard_install(netsnmp_session *s)
+agentx_guard_install(struct subagent *sa, netsnmp_session *s)
 {
 	netsnmp_transport *t;
 
+	agentx_guard.sa = sa;
 	if (s == NULL || s->callback == NULL)
 		return;
 	if (s->callback != on_agentx_pdu) {
@@ -1041,7 +1121,7 @@ on_index_start(int major, int minor, void *server, void *client)
 	(void)major;
 	(void)minor;
 	sa->session = server;
-	agentx_guard_install(server);
+	agentx_guard_install(sa, server);
 	sa->registered = 0;
 	sa->refusals = 0;
 	sa->retry_ms = 0;
@@ -1136,6 +1216,25 @@ snmp_readable(int fd, int events, void *arg)
 	subagent_sync(sa);
 }
 
+/*
+ * net-snmp's callback pipes, non-blocking: finish_internal() may empty a
+ * pipe whose readiness the loop or net-snmp's own select() has seen
+ * already; their read must then find nothing, not wait for ever.  (The
+ * AgentX socket is a socket, read through agentx_recv().)
+ */
+static void
+nonblock_pipes(const int *fds, int n)
+{
+	struct stat st;
+	int i, fl;
+
+	for (i = 0; i < n; i++)
+		if (fstat(fds[i], &st) == 0 && S_ISFIFO(st.st_mode) &&
+		    (fl = fcntl(fds[i], F_GETFL)) != -1 && !(fl & O_NONBLOCK) &&
+		    fcntl(fds[i], F_SETFL, fl | O_NONBLOCK) == -1)
+			log_warn("net-snmp descriptor %d: O_NONBLOCK", fds[i]);
+}
+
 void
 subagent_sync(struct subagent *sa)
 {
@@ -1158,6 +1257,9 @@ subagent_sync(struct subagent *sa)
 		if (!keep)
 			loop_unwatch(sa->loop, sa->fds[i]);
 	}
+	if (sa->rewatch || nfds != sa->nfds ||
+	    memcmp(fds, sa->fds, sizeof(fds[0]) * (size_t)nfds) != 0)
+		nonblock_pipes(fds, nfds);
 	for (i = 0; i < nfds; i++)
 		if ((sa->rewatch ? loop_rewatch : loop_watch)(sa->loop, fds[i],
 		    LOOP_READ, snmp_readable, sa) == -1)
@@ -1302,5 +1404,6 @@ subagent_shutdown(struct subagent *sa)
 	/* Closing the session answers our requests still in flight. */
 	snmp_shutdown(CONF_APP);
 	notifier_free(sa->notifier);
+	agentx_guard.sa = NULL;
 	free(sa);
 }
