@@ -61,8 +61,10 @@
  * inside updprobed: a SET phase goes RESERVE1, RESERVE2 and back, one
  * round each way; a GET there and back. */
 #define INTERNAL_ROUNDS_MAX	32
-/* What net-snmp logs when the master refuses a registration. */
+/* What net-snmp logs when the master refuses a registration, and when
+ * its session ends (ours, when we close it to register again). */
 #define REGISTER_FAILED_MSG	"registering pdu failed"
+#define DISCONNECTED_MSG	"AgentX master disconnected us"
 
 static const oid table_oid[] = { UPDPROBE_MIB_TARGET_TABLE_OID };
 static const oid server_table_oid[] = { UPDPROBE_MIB_SERVER_TABLE_OID };
@@ -82,6 +84,7 @@ struct subagent {
 	unsigned		 refusals;	/* in the current attempt */
 	uint64_t		 retry_ms;	/* back-off of the next attempt */
 	int			 retry_due;	/* check_timer: register again */
+	int			 reopening;	/* we closed the session */
 	struct loop_timer	 snmp_timer;
 	struct loop_timer	 check_timer;	/* checks the registration */
 	int			 fds[SNMP_FDS_MAX];
@@ -90,6 +93,25 @@ struct subagent {
 	time_t			 config_time;
 	const char		*config_file;	/* the targets' source */
 };
+
+/*
+ * The AgentX session's callback (net-snmp's handle_agentx_packet()) behind
+ * the set guard: a SET phase that snmpd sends again, because we answered
+ * later than its agentXTimeout, is dropped (setguard.h).  The session has
+ * no spare pointer for us (net-snmp's subagent uses myvoid), and there is
+ * one AgentX session: its guard is kept here, with the session's own
+ * callback, its transport's receive function (behind agentx_recv()) and
+ * the subagent whose descriptors finish_internal() reads.
+ */
+typedef int (*transport_recv_fn)(netsnmp_transport *, void *, int, void **,
+    int *);
+
+static struct {
+	struct setguard		 setguard;	/* SET phases sent again */
+	netsnmp_callback	 next;
+	transport_recv_fn	 recv;
+	struct subagent		*sa;
+} agentx_guard;
 
 /* Set-up: net-snmp's messages into ours, process hygiene. */
 
@@ -107,6 +129,10 @@ on_snmp_log(int major, int minor, void *server, void *client)
 	if ((nl = strchr(buf, '\n')) != NULL)
 		*nl = '\0';
 	if (buf[0] == '\0')
+		return 0;
+	/* Not true when we closed the session: on_index_stop() says so. */
+	if (agentx_guard.sa != NULL && agentx_guard.sa->reopening &&
+	    strncmp(buf, DISCONNECTED_MSG, strlen(DISCONNECTED_MSG)) == 0)
 		return 0;
 	if (conf_split_message(buf, out, sizeof(out)) == 0)
 		log_line(LOG_ERR, out);
@@ -901,9 +927,21 @@ on_registration_log(int major, int minor, void *server, void *client)
 	return 0;
 }
 
+static int
+ping_interval(void)
+{
+	return netsnmp_ds_get_int(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL);
+}
+
 /*
- * After the registrations were sent (at connect, or by a retry): did the
- * master take them?  Notifications leave only while it did.
+ * After the registrations were sent at connect: did the master take them?
+ * Notifications leave only while it did.  A refused attempt is not sent
+ * again on the same session: the master may have taken part of it (the
+ * other subagent went away between two registrations), and would refuse
+ * those as duplicates of our own for ever.  The session is closed instead
+ * (the master drops whatever it took of ours) and net-snmp opens a new one
+ * after its ping interval, which registers everything afresh.
  */
 static void
 check_registration(struct subagent *sa)
@@ -915,19 +953,30 @@ check_registration(struct subagent *sa)
 		notifier_set_session(sa->notifier, sa->session);
 		return;
 	}
+	sa->registered = 0;
+	notifier_set_session(sa->notifier, NULL);
+	if (ping_interval() <= 0) {
+		log_warnx("the AgentX master refused %u registration%s of "
+		    "UPDPROBE-MIB (does another updprobed serve it?): the "
+		    "table is not served and notifications are held; with "
+		    "agentxPingInterval 0 they are not tried again",
+		    sa->refusals, sa->refusals == 1 ? "" : "s");
+		return;
+	}
 	sa->retry_ms = sa->retry_ms ? sa->retry_ms * 2 : REGISTER_RETRY_MS;
 	if (sa->retry_ms > REGISTER_RETRY_MAX_MS)
 		sa->retry_ms = REGISTER_RETRY_MAX_MS;
 	log_warnx("the AgentX master refused %u registration%s of "
 	    "UPDPROBE-MIB (does another updprobed serve it?): the table is "
-	    "not served and notifications are held; trying again in %llu s",
-	    sa->refusals, sa->refusals == 1 ? "" : "s",
-	    (unsigned long long)sa->retry_ms / 1000);
-	sa->registered = 0;
-	notifier_set_session(sa->notifier, NULL);
+	    "not served and notifications are held; trying again on a new "
+	    "session in %llu s", sa->refusals, sa->refusals == 1 ? "" : "s",
+	    (unsigned long long)sa->retry_ms / 1000 +
+	    (unsigned long long)ping_interval());
 	sa->retry_due = 1;
 	loop_timer_set(sa->loop, &sa->check_timer, sa->retry_ms);
 }
+
+static void reopen_session(struct subagent *);
 
 static void
 on_check_timer(void *arg)
@@ -938,34 +987,49 @@ on_check_timer(void *arg)
 		return;
 	if (sa->retry_due) {
 		sa->retry_due = 0;
-		sa->refusals = 0;
-		/* Send every registration again (reattach sends only what
-		 * is detached); synchronous: the answers are in when it
-		 * returns. */
-		register_mib_detach();
-		register_mib_reattach();
+		reopen_session(sa);
+		return;
 	}
 	check_registration(sa);
 }
 
 /*
- * The AgentX session's callback (net-snmp's handle_agentx_packet()) behind
- * the set guard: a SET phase that snmpd sends again, because we answered
- * later than its agentXTimeout, is dropped (setguard.h).  The session has
- * no spare pointer for us (net-snmp's subagent uses myvoid), and there is
- * one AgentX session: its guard is kept here, with the session's own
- * callback, its transport's receive function (behind agentx_recv()) and
- * the subagent whose descriptors finish_internal() reads.
+ * Reads what is waiting in net-snmp's descriptors but SKIP (-1: none),
+ * without waiting: the number of descriptors read, 0 when none was ready.
+ * A descriptor that hung up or failed is read too: net-snmp finds the
+ * end of its session there.
  */
-typedef int (*transport_recv_fn)(netsnmp_transport *, void *, int, void **,
-    int *);
+static int
+read_ready(struct subagent *sa, int skip)
+{
+	struct pollfd pfd[SNMP_FDS_MAX];
+	netsnmp_large_fd_set set;
+	int i, n, ready, maxfd = -1;
 
-static struct {
-	struct setguard		 setguard;	/* SET phases sent again */
-	netsnmp_callback	 next;
-	transport_recv_fn	 recv;
-	struct subagent		*sa;
-} agentx_guard;
+	for (i = n = 0; i < sa->nfds; i++)
+		if (sa->fds[i] != skip) {
+			pfd[n].fd = sa->fds[i];
+			pfd[n].events = POLLIN;
+			pfd[n++].revents = 0;
+		}
+	if (n == 0 || poll(pfd, (nfds_t)n, 0) <= 0)
+		return 0;
+	for (i = ready = 0; i < n; i++)
+		if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (pfd[i].fd > maxfd)
+				maxfd = pfd[i].fd;
+			ready++;
+		}
+	if (ready == 0)
+		return 0;
+	netsnmp_large_fd_set_init(&set, maxfd + 1);
+	for (i = 0; i < n; i++)
+		if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+			NETSNMP_LARGE_FD_SET(pfd[i].fd, &set);
+	snmp_read2(&set);
+	netsnmp_large_fd_set_cleanup(&set);
+	return ready;
+}
 
 /*
  * net-snmp's subagent hands each request of the master to the agent through
@@ -988,33 +1052,13 @@ static void
 finish_internal(int xsock)
 {
 	struct subagent *sa = agentx_guard.sa;
-	struct pollfd pfd[SNMP_FDS_MAX];
-	netsnmp_large_fd_set set;
-	int i, n, maxfd, round;
+	int round;
 
 	if (sa == NULL)
 		return;
-	for (round = 0; round < INTERNAL_ROUNDS_MAX; round++) {
-		for (i = n = 0; i < sa->nfds; i++)
-			if (sa->fds[i] != xsock) {
-				pfd[n].fd = sa->fds[i];
-				pfd[n].events = POLLIN;
-				pfd[n++].revents = 0;
-			}
-		if (n == 0 || poll(pfd, (nfds_t)n, 0) <= 0)
+	for (round = 0; round < INTERNAL_ROUNDS_MAX; round++)
+		if (read_ready(sa, xsock) == 0)
 			return;
-		netsnmp_large_fd_set_init(&set, FD_SETSIZE);
-		for (i = 0, maxfd = -1; i < n; i++)
-			if (pfd[i].revents & POLLIN) {
-				NETSNMP_LARGE_FD_SET(pfd[i].fd, &set);
-				maxfd = pfd[i].fd;
-			}
-		if (maxfd >= 0)
-			snmp_read2(&set);
-		netsnmp_large_fd_set_cleanup(&set);
-		if (maxfd < 0)
-			return;
-	}
 	log_warnx("net-snmp's callback session still busy after %d rounds",
 	    INTERNAL_ROUNDS_MAX);
 }
@@ -1124,8 +1168,8 @@ on_index_start(int major, int minor, void *server, void *client)
 	agentx_guard_install(sa, server);
 	sa->registered = 0;
 	sa->refusals = 0;
-	sa->retry_ms = 0;
 	sa->retry_due = 0;
+	sa->reopening = 0;
 	sa->rewatch = 1;
 	/* After this callback the registrations are sent; check them just
 	 * after. */
@@ -1146,8 +1190,12 @@ on_index_stop(int major, int minor, void *server, void *client)
 	sa->rewatch = 1;
 	notifier_set_session(sa->notifier, NULL);
 	loop_timer_clear(sa->loop, &sa->check_timer);
-	log_warnx("the AgentX master went away; notifications are kept "
-	    "until it is back");
+	if (sa->reopening)
+		log_info("closed the AgentX session; net-snmp opens a new one "
+		    "in %d s", ping_interval());
+	else
+		log_warnx("the AgentX master went away; notifications are kept "
+		    "until it is back");
 	return 0;
 }
 
@@ -1167,25 +1215,7 @@ static void snmp_readable(int, int, void *);
 static void
 read_pending(struct subagent *sa)
 {
-	struct pollfd pfd[SNMP_FDS_MAX];
-	netsnmp_large_fd_set set;
-	int i, maxfd = -1;
-
-	for (i = 0; i < sa->nfds; i++) {
-		pfd[i].fd = sa->fds[i];
-		pfd[i].events = POLLIN;
-		pfd[i].revents = 0;
-		if (sa->fds[i] > maxfd)
-			maxfd = sa->fds[i];
-	}
-	if (sa->nfds == 0 || poll(pfd, sa->nfds, 0) <= 0)
-		return;
-	netsnmp_large_fd_set_init(&set, maxfd + 1);
-	for (i = 0; i < sa->nfds; i++)
-		if (pfd[i].revents != 0)
-			NETSNMP_LARGE_FD_SET(pfd[i].fd, &set);
-	snmp_read2(&set);
-	netsnmp_large_fd_set_cleanup(&set);
+	(void)read_ready(sa, -1);
 }
 
 static void
@@ -1197,6 +1227,25 @@ snmp_tick(void *arg)
 	snmp_timeout();
 	run_alarms();
 	netsnmp_check_outstanding_agent_requests();
+	subagent_sync(sa);
+}
+
+/*
+ * Ends our AgentX session as if the master had closed it: net-snmp reads
+ * the end, tells us (on_index_stop()) and opens a new session after its
+ * ping interval (on_index_start(), which registers everything again).
+ */
+static void
+reopen_session(struct subagent *sa)
+{
+	int fd = session_sock(sa->session);
+
+	if (fd < 0 || shutdown(fd, SHUT_RDWR) == -1) {
+		log_warn("closing the AgentX session to register again");
+		return;
+	}
+	sa->reopening = 1;
+	read_pending(sa);
 	subagent_sync(sa);
 }
 

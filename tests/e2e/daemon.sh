@@ -21,6 +21,10 @@
 #   x  -x garbage: exit 64; agentXSocket garbage: exit 78; a second
 #      updprobed whose registration the master refuses says so, serves
 #      nothing and holds its notifications until the first one is gone
+#   t  the first instance goes in the middle of the second's registration
+#      attempt (gdb holds the second between two registrations): the
+#      second closes its session, registers on a new one and sends what
+#      it held
 #   k  secrets: updprobed and updprobe are not dumpable (their /proc files
 #      belong to root although they run as nobody); once a target with a
 #      password is gone, no copy of the password (nor of its Basic header)
@@ -86,8 +90,8 @@ start_snmpd || bail_out "start snmpd as AgentX master (see above)"
 H="http://127.0.0.1:$HTTP_PORT"
 echo "# HTTP on $HTTP_PORT, snmpd on $SNMP_PORT; logs in $TEST_TMP"
 
-# CASES=prscxkage (the default: all) runs some cases only, for the edit loop.
-want() { [[ "${CASES:-prscxkage}" == *"$1"* ]]; }
+# CASES=prscxtkage (the default: all) runs some cases only, for the edit loop.
+want() { [[ "${CASES:-prscxtkage}" == *"$1"* ]]; }
 
 log_lines() { grep -c '' "$UPDPROBED_LOG" 2>/dev/null || echo 0; }
 log_since() { tail -n +"$(($1 + 1))" "$UPDPROBED_LOG"; }
@@ -396,6 +400,104 @@ stop_updprobed
 fi
 
 # ---------------------------------------------------------------------------
+# t: the first instance goes in the middle of the second's registration
+# attempt.  gdb holds the second (refused, trying again) before the 5th of
+# the 15 registrations of an attempt; the first is stopped and snmpd drops
+# its registrations; the second goes on, so snmpd takes the last 11 of its
+# attempt and refused the first 4.  It must then register everything and
+# send what it held (sending the attempt again on the same session, snmpd
+# refuses the 11 as duplicates of its own, for ever).
+
+if want t; then
+
+if ! command -v gdb >/dev/null; then
+	not_ok "t: gdb is installed (Debian: apt-get install gdb)"
+else
+printf 'agentxPingInterval 1\ninterval 3600\ntarget first %s/good/\n' "$H" \
+    >"$TEST_TMP/t1.conf"
+printf 'agentxPingInterval 1\ninterval 3600\ntarget onlyt http:///m3/\n' \
+    >"$TEST_TMP/t2.conf"
+: >"$TRAP_LOG"
+start_updprobed "$TEST_TMP/t1.conf" || bail_out "t: start the first updprobed"
+FIRST_PID=$UPDPROBED_PID
+wait_for -t 30 snmp_is updprobeTargetCode first 0 ||
+    not_ok "t: the first updprobed serves its table ($WAIT_SEEN)"
+line0=$(log_lines)
+start_updprobed "$TEST_TMP/t2.conf" || bail_out "t: start the second updprobed"
+SECOND_PID=$UPDPROBED_PID
+snmplib_track "$FIRST_PID"
+t_refused() { log_has "$line0" "refused .* registration"; }
+wait_for -t 30 t_refused ||
+    not_ok "t: the second updprobed is refused first ($(log_since "$line0" | squash))"
+rm -f "$TEST_TMP/t-go"
+cat >"$TEST_TMP/t-hold.sh" <<EOF
+#!/bin/bash
+. "$HERE/../lib.sh"
+go() { [ -e "$TEST_TMP/t-go" ]; }
+wait_for -t 180 go
+EOF
+chmod +x "$TEST_TMP/t-hold.sh"
+cat >"$TEST_TMP/t.gdb" <<EOF
+set pagination off
+set confirm off
+break agentx_register
+ignore 1 4
+commands
+silent
+printf "holding\n"
+shell $TEST_TMP/t-hold.sh
+printf "released\n"
+detach
+quit
+end
+printf "armed\n"
+continue
+EOF
+gdb -q -batch -p "$SECOND_PID" -x "$TEST_TMP/t.gdb" \
+    >"$TEST_TMP/t-gdb.out" 2>&1 </dev/null &
+gdb_pid=$!
+t_holding() { grep -q '^holding' "$TEST_TMP/t-gdb.out"; }
+first_gone() { ! snmp_answers first; }
+if wait_for -t 120 t_holding; then
+	line1=$(log_lines)
+	snmplib_kill "$FIRST_PID"
+	wait_for -t 60 first_gone ||
+	    not_ok "t: snmpd drops the first one's rows ($WAIT_SEEN)"
+	touch "$TEST_TMP/t-go"
+	gdb_gone() { ! kill -0 "$gdb_pid" 2>/dev/null; }
+	wait_for -t 60 gdb_gone || kill "$gdb_pid" 2>/dev/null
+	wait "$gdb_pid" 2>/dev/null
+	t_registered() { log_has "$line1" "registered with the AgentX master"; }
+	if wait_for -t 120 t_registered &&
+	    wait_for -t 60 snmp_is updprobeTargetCode onlyt 6 &&
+	    wait_trap 1 updprobeProblem onlyt updprobeTargetCode=6; then
+		ok "t: taken over in the middle of an attempt, the second registers and sends what it held"
+	else
+		not_ok "t: taken over in the middle of an attempt, the second registers and sends what it held" \
+		    "(code $(snmp_get updprobeTargetCode onlyt); traps: $(trap_lines onlyt | squash);" \
+		    "gdb: $(grep -E '^(holding|released)' "$TEST_TMP/t-gdb.out" | squash);" \
+		    "log: $(log_since "$line1" | tail -n 8 | squash))"
+	fi
+	if log_has "$line1" "closed the AgentX session" &&
+	    ! log_has "$line1" "master disconnected us" &&
+	    ! log_has "$line1" "master went away"; then
+		ok "t: the log says the session was closed to register again, not that the master went away"
+	else
+		not_ok "t: the log says the session was closed to register again, not that the master went away" \
+		    "(log: $(log_since "$line1" | squash))"
+	fi
+else
+	not_ok "t: gdb holds the second updprobed in an attempt ($(tail -n 5 "$TEST_TMP/t-gdb.out" | squash))"
+	kill "$gdb_pid" 2>/dev/null
+	wait "$gdb_pid" 2>/dev/null
+	snmplib_kill "$FIRST_PID"
+fi
+UPDPROBED_PID=$SECOND_PID
+stop_updprobed
+fi
+fi
+
+# ---------------------------------------------------------------------------
 # k: secrets in memory.
 
 if want k; then
@@ -664,8 +766,8 @@ fi
 # The session is back when a GET answers; then SETs on the new one.
 g_set() {
 	local out
-	out=$(snmpset -v2c -c "$SNMP_WRITE_COMMUNITY" -t 20 -r 0 \
-	    "$SNMP_AGENT" "UPDPROBE-MIB::updprobeTargetProbeNow.\"$1\"" i 1 2>&1) ||
+	out=$(SNMP_SET_TIMEOUT=20 snmp_set "$SNMP_WRITE_COMMUNITY" \
+	    "UPDPROBE-MIB::updprobeTargetProbeNow.\"$1\"" i 1) ||
 	    { echo "snmpset: $(squash <<<"$out")"; return 1; }
 }
 g_fail=
