@@ -24,6 +24,7 @@
 #include <ares.h>
 
 #include "dns.h"
+#include "target.h"
 #include "util.h"
 
 /* Shortest c-ares timeout per round, ms. */
@@ -32,8 +33,9 @@
  * over every server together, the step's timeout. */
 #define DNS_ROUNDS		2
 #define DNS_ROUND_SHARES	3	/* t + 2t */
-/* The most servers asked; resolv.conf allows 3, updprobe a few more. */
-#define DNS_MAX_SERVERS		16
+/* The most servers asked: what a target may list (resolv.conf's are
+ * cut there too). */
+#define DNS_MAX_SERVERS		TARGET_DNS_SERVERS_MAX
 /* What each server did, for the detail. */
 #define DNS_TRIED_MAX		192
 
@@ -270,18 +272,39 @@ on_deadline(void *arg)
 	finish(d);
 }
 
-/* The channel, and the servers to ask: servers, or resolv.conf's. */
+/* Servers in a list as c-ares takes it (commas between them), at most
+ * DNS_MAX_SERVERS. */
 static int
-open_channel(struct dns_lookup *d, const char *servers, unsigned timeout_ms)
+servers_listed(const char *servers)
 {
-	struct ares_addr_port_node *s;
+	int n = 1;
+
+	for (; *servers != '\0'; servers++)
+		n += *servers == ',';
+	return n < DNS_MAX_SERVERS ? n : DNS_MAX_SERVERS;
+}
+
+/* A server's first round, ms: each server's rounds, t + 2t, share the
+ * step's timeout. */
+static int
+round_ms(unsigned timeout_ms, int nservers)
+{
+	int t = (int)(timeout_ms / DNS_ROUND_SHARES / (unsigned)nservers);
+
+	return t < DNS_MIN_ROUND_MS ? DNS_MIN_ROUND_MS : t;
+}
+
+static int
+init_channel(struct dns_lookup *d, int round)
+{
 	struct ares_options o;
-	int mask, n = 0;
+	int mask;
 
 	memset(&o, 0, sizeof(o));
 	o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
 	    ARES_FLAG_NOALIASES;
 	o.tries = DNS_ROUNDS;
+	o.timeout = round;
 	o.sock_state_cb = on_sock_state;
 	o.sock_state_cb_data = d;
 	o.lookups = (char *)"b";	/* DNS only, as the device */
@@ -291,27 +314,50 @@ open_channel(struct dns_lookup *d, const char *servers, unsigned timeout_ms)
 		d->channel = NULL;
 		return -1;
 	}
+	return 0;
+}
+
+/* Keeps the first DNS_MAX_SERVERS of the list; their number. */
+static int
+keep_servers(struct ares_addr_port_node *s)
+{
+	int n = 1;
+
+	for (; s->next != NULL && n < DNS_MAX_SERVERS; s = s->next)
+		n++;
+	if (s->next != NULL) {
+		ares_free_data(s->next);
+		s->next = NULL;
+	}
+	return n;
+}
+
+/*
+ * The channel, and the servers to ask: servers, or resolv.conf's.  The
+ * round's length depends on how many there are, which c-ares knows once
+ * the channel is open, and c-ares 1.18 takes it only then: the channel is
+ * opened for the servers listed (or one, for resolv.conf's), and opened
+ * again only when there turn out to be more.
+ */
+static int
+open_channel(struct dns_lookup *d, const char *servers, unsigned timeout_ms)
+{
+	int guess = servers[0] != '\0' ? servers_listed(servers) : 1, n;
+
+	if (init_channel(d, round_ms(timeout_ms, guess)) == -1)
+		return -1;
 	if (servers[0] != '\0' &&
 	    ares_set_servers_ports_csv(d->channel, servers) != ARES_SUCCESS)
 		return -1;
 	if (ares_get_servers_ports(d->channel, &d->servers) != ARES_SUCCESS ||
 	    d->servers == NULL)
 		return -1;
-	for (s = d->servers; s != NULL && n < DNS_MAX_SERVERS; s = s->next)
-		n++;
-	if (s != NULL)
-		s->next = NULL;		/* only the first DNS_MAX_SERVERS */
+	n = keep_servers(d->servers);
 	d->next = d->servers;
-	/* Each server's rounds, t + 2t, share the step's timeout. */
-	o.timeout = (int)(timeout_ms / DNS_ROUND_SHARES / (unsigned)n);
-	if (o.timeout < DNS_MIN_ROUND_MS)
-		o.timeout = DNS_MIN_ROUND_MS;
+	if (round_ms(timeout_ms, n) == round_ms(timeout_ms, guess))
+		return 0;
 	ares_destroy(d->channel);
-	if (ares_init_options(&d->channel, &o, mask) != ARES_SUCCESS) {
-		d->channel = NULL;
-		return -1;
-	}
-	return 0;
+	return init_channel(d, round_ms(timeout_ms, n));
 }
 
 struct dns_lookup *

@@ -277,6 +277,20 @@ target_set_password_file(struct target *t, const char *file, char *err,
 	    errlen);
 }
 
+/* Servers in the list so far (commas between them). */
+static int
+dns_servers_listed(const struct target *t)
+{
+	const char *c;
+	int n;
+
+	if (t->dns_servers[0] == '\0')
+		return 0;
+	for (n = 1, c = t->dns_servers; *c != '\0'; c++)
+		n += *c == ',';
+	return n;
+}
+
 int
 target_add_dns_server(struct target *t, const char *spec, char *err,
     size_t errlen)
@@ -322,8 +336,10 @@ target_add_dns_server(struct target *t, const char *spec, char *err,
 		return errorf(err, errlen, "DNS server \"%s\": malformed port",
 		    spec);
 	snprintf(buf, sizeof(buf), v6 ? "[%s]:%u" : "%s:%u", addr, p);
-	if (used + strlen(buf) + 2 > sizeof(t->dns_servers))
-		return errorf(err, errlen, "too many DNS servers");
+	if (dns_servers_listed(t) >= TARGET_DNS_SERVERS_MAX ||
+	    used + strlen(buf) + 2 > sizeof(t->dns_servers))
+		return errorf(err, errlen, "too many DNS servers (at most %d)",
+		    TARGET_DNS_SERVERS_MAX);
 	snprintf(t->dns_servers + used, sizeof(t->dns_servers) - used, "%s%s",
 	    used ? "," : "", buf);
 	return 0;

@@ -248,6 +248,27 @@ dns_servers_become_a_csv_list(void **state)
 	    sizeof(err)), -1);
 }
 
+/* The most servers a lookup asks: one more is refused, not dropped. */
+static void
+dns_servers_are_bounded(void **state)
+{
+	struct target t;
+	char spec[32];
+	int i;
+
+	(void)state;
+	target_init(&t);
+	for (i = 0; i < TARGET_DNS_SERVERS_MAX; i++) {
+		snprintf(spec, sizeof(spec), "192.0.2.%d", i + 1);
+		assert_int_equal(target_add_dns_server(&t, spec, err,
+		    sizeof(err)), 0);
+	}
+	assert_int_equal(target_add_dns_server(&t, "198.51.100.1", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "at most 16"));
+	assert_null(strstr(t.dns_servers, "198.51.100.1"));
+}
+
 static void
 write_file(const char *path, const char *text, mode_t mode)
 {
@@ -317,6 +338,7 @@ main(void)
 		cmocka_unit_test(sizes_take_suffixes),
 		cmocka_unit_test(options_are_validated),
 		cmocka_unit_test(dns_servers_become_a_csv_list),
+		cmocka_unit_test(dns_servers_are_bounded),
 		cmocka_unit_test(password_file_must_be_private),
 		cmocka_unit_test(target_names_are_restricted),
 	};

@@ -23,6 +23,7 @@
 #define TARGET_URL_MAX		(TARGET_HOST_MAX + 3 * (TARGET_PATH_MAX + \
 				    TARGET_FILE_NAME_MAX) + 96)
 #define TARGET_DNS_MAX		512	/* "addr:port,addr:port" for c-ares */
+#define TARGET_DNS_SERVERS_MAX	16	/* servers a lookup asks, at most */
 #define TARGET_DEFAULT_TIMEOUT	30	/* seconds: the device's patience */
 #define TARGET_DEFAULT_MAXSIZE	(8ULL * 1024 * 1024)
 #define TARGET_DEFAULT_DIRFILE	"dirlist.txt"
