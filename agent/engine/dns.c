@@ -272,18 +272,6 @@ on_deadline(void *arg)
 	finish(d);
 }
 
-/* Servers in a list as c-ares takes it (commas between them), at most
- * DNS_MAX_SERVERS. */
-static int
-servers_listed(const char *servers)
-{
-	int n = 1;
-
-	for (; *servers != '\0'; servers++)
-		n += *servers == ',';
-	return n < DNS_MAX_SERVERS ? n : DNS_MAX_SERVERS;
-}
-
 /* A server's first round, ms: each server's rounds, t + 2t, share the
  * step's timeout. */
 static int
@@ -342,7 +330,13 @@ keep_servers(struct ares_addr_port_node *s)
 static int
 open_channel(struct dns_lookup *d, const char *servers, unsigned timeout_ms)
 {
-	int guess = servers[0] != '\0' ? servers_listed(servers) : 1, n;
+	int guess = target_dns_count(servers), n;
+
+	/* resolv.conf's: most list one. */
+	if (guess == 0)
+		guess = 1;
+	else if (guess > DNS_MAX_SERVERS)
+		guess = DNS_MAX_SERVERS;
 
 	if (init_channel(d, round_ms(timeout_ms, guess)) == -1)
 		return -1;

@@ -277,17 +277,15 @@ target_set_password_file(struct target *t, const char *file, char *err,
 	    errlen);
 }
 
-/* Servers in the list so far (commas between them). */
-static int
-dns_servers_listed(const struct target *t)
+int
+target_dns_count(const char *list)
 {
-	const char *c;
 	int n;
 
-	if (t->dns_servers[0] == '\0')
+	if (*list == '\0')
 		return 0;
-	for (n = 1, c = t->dns_servers; *c != '\0'; c++)
-		n += *c == ',';
+	for (n = 1; *list != '\0'; list++)
+		n += *list == ',';
 	return n;
 }
 
@@ -336,7 +334,7 @@ target_add_dns_server(struct target *t, const char *spec, char *err,
 		return errorf(err, errlen, "DNS server \"%s\": malformed port",
 		    spec);
 	snprintf(buf, sizeof(buf), v6 ? "[%s]:%u" : "%s:%u", addr, p);
-	if (dns_servers_listed(t) >= TARGET_DNS_SERVERS_MAX ||
+	if (target_dns_count(t->dns_servers) >= TARGET_DNS_SERVERS_MAX ||
 	    used + strlen(buf) + 2 > sizeof(t->dns_servers))
 		return errorf(err, errlen, "too many DNS servers (at most %d)",
 		    TARGET_DNS_SERVERS_MAX);

@@ -400,6 +400,47 @@ stop_updprobed
 fi
 
 # ---------------------------------------------------------------------------
+# gdb holding updprobed (cases t and a).
+
+# gdb_hold PID NAME: gdb attaches to PID with the breakpoints read from
+# stdin, the last one's "commands" left open; where that one stops, gdb
+# prints "holding", runs $TEST_TMP/NAME-hold.sh (the caller's: it returns
+# when PID may go on), prints "released", detaches and quits.  It prints
+# "armed" once the breakpoints are set.  Its output is
+# $TEST_TMP/NAME-gdb.out, its PID GDB_PID.
+gdb_hold() {
+	local name=$2
+	chmod +x "$TEST_TMP/$name-hold.sh"
+	{
+		printf 'set pagination off\nset confirm off\n'
+		cat
+		printf '%s\n' 'printf "holding\n"' "shell $TEST_TMP/$name-hold.sh" \
+		    'printf "released\n"' detach quit end 'printf "armed\n"' \
+		    continue
+	} >"$TEST_TMP/$name.gdb"
+	gdb -q -batch -p "$1" -x "$TEST_TMP/$name.gdb" \
+	    >"$TEST_TMP/$name-gdb.out" 2>&1 </dev/null &
+	GDB_PID=$!
+}
+
+# gdb_said NAME WORD: gdb printed WORD (armed, holding, released).
+gdb_said() { grep -q "^$2" "$TEST_TMP/$1-gdb.out"; }
+
+# gdb_report NAME: what gdb said, for a check's evidence.
+gdb_report() {
+	grep -E '^(holding|released)' "$TEST_TMP/$1-gdb.out" | squash
+}
+
+# gdb_end [now]: gdb is gone: it quits once released; it is killed after
+# 60 s, or at once with "now".
+gdb_end() {
+	gdb_gone() { ! kill -0 "$GDB_PID" 2>/dev/null; }
+	[ "${1:-}" = now ] || wait_for -t 60 gdb_gone
+	kill "$GDB_PID" 2>/dev/null
+	wait "$GDB_PID" 2>/dev/null
+}
+
+# ---------------------------------------------------------------------------
 # t: the first instance goes in the middle of the second's registration
 # attempt.  gdb holds the second (refused, trying again) before the 5th of
 # the 15 registrations of an attempt; the first is stopped and snmpd drops
@@ -436,37 +477,20 @@ cat >"$TEST_TMP/t-hold.sh" <<EOF
 go() { [ -e "$TEST_TMP/t-go" ]; }
 wait_for -t 180 go
 EOF
-chmod +x "$TEST_TMP/t-hold.sh"
-cat >"$TEST_TMP/t.gdb" <<EOF
-set pagination off
-set confirm off
+gdb_hold "$SECOND_PID" t <<EOF
 break agentx_register
 ignore 1 4
 commands
 silent
-printf "holding\n"
-shell $TEST_TMP/t-hold.sh
-printf "released\n"
-detach
-quit
-end
-printf "armed\n"
-continue
 EOF
-gdb -q -batch -p "$SECOND_PID" -x "$TEST_TMP/t.gdb" \
-    >"$TEST_TMP/t-gdb.out" 2>&1 </dev/null &
-gdb_pid=$!
-t_holding() { grep -q '^holding' "$TEST_TMP/t-gdb.out"; }
 first_gone() { ! snmp_answers first; }
-if wait_for -t 120 t_holding; then
+if wait_for -t 120 gdb_said t holding; then
 	line1=$(log_lines)
 	snmplib_kill "$FIRST_PID"
 	wait_for -t 60 first_gone ||
 	    not_ok "t: snmpd drops the first one's rows ($WAIT_SEEN)"
 	touch "$TEST_TMP/t-go"
-	gdb_gone() { ! kill -0 "$gdb_pid" 2>/dev/null; }
-	wait_for -t 60 gdb_gone || kill "$gdb_pid" 2>/dev/null
-	wait "$gdb_pid" 2>/dev/null
+	gdb_end
 	t_registered() { log_has "$line1" "registered with the AgentX master"; }
 	if wait_for -t 120 t_registered &&
 	    wait_for -t 60 snmp_is updprobeTargetCode onlyt 6 &&
@@ -475,7 +499,7 @@ if wait_for -t 120 t_holding; then
 	else
 		not_ok "t: taken over in the middle of an attempt, the second registers and sends what it held" \
 		    "(code $(snmp_get updprobeTargetCode onlyt); traps: $(trap_lines onlyt | squash);" \
-		    "gdb: $(grep -E '^(holding|released)' "$TEST_TMP/t-gdb.out" | squash);" \
+		    "gdb: $(gdb_report t);" \
 		    "log: $(log_since "$line1" | tail -n 8 | squash))"
 	fi
 	if log_has "$line1" "closed the AgentX session" &&
@@ -488,8 +512,7 @@ if wait_for -t 120 t_holding; then
 	fi
 else
 	not_ok "t: gdb holds the second updprobed in an attempt ($(tail -n 5 "$TEST_TMP/t-gdb.out" | squash))"
-	kill "$gdb_pid" 2>/dev/null
-	wait "$gdb_pid" 2>/dev/null
+	gdb_end now
 	snmplib_kill "$FIRST_PID"
 fi
 UPDPROBED_PID=$SECOND_PID
@@ -632,10 +655,8 @@ $(declare -f recv_queue)
 repeated() { [ "\$(recv_queue $UPDPROBED_PID)" -ge 40 ]; }
 wait_for -t 60 repeated
 EOF
-chmod +x "$TEST_TMP/a-hold.sh"
-cat >"$TEST_TMP/a.gdb" <<EOF
-set pagination off
-set confirm off
+line0=$(log_lines)
+gdb_hold "$UPDPROBED_PID" a <<EOF
 set \$answers = 0
 set \$armed = 0
 break handle_subagent_set_response
@@ -651,29 +672,14 @@ break subagent_sync if \$armed == 1
 commands
 silent
 set \$armed = 0
-printf "holding\n"
-shell $TEST_TMP/a-hold.sh
-printf "released\n"
-detach
-quit
-end
-printf "armed\n"
-continue
 EOF
-line0=$(log_lines)
-gdb -q -batch -p "$UPDPROBED_PID" -x "$TEST_TMP/a.gdb" \
-    >"$TEST_TMP/a-gdb.out" 2>&1 </dev/null &
-gdb_pid=$!
-armed() { grep -q '^armed' "$TEST_TMP/a-gdb.out"; }
-if wait_for -t 60 armed; then
+if wait_for -t 60 gdb_said a armed; then
 	# snmpd gives up after 6 s (1 s, 5 retries); the client waits longer.
 	set_out=$(snmpset -v2c -c "$SNMP_WRITE_COMMUNITY" -t 20 -r 0 \
 	    "$SNMP_AGENT" 'UPDPROBE-MIB::updprobeTargetProbeNow."a"' i 1 2>&1)
 	set_rc=$?
-	gdb_gone() { ! kill -0 "$gdb_pid" 2>/dev/null; }
-	wait_for -t 60 gdb_gone || kill "$gdb_pid" 2>/dev/null
-	wait "$gdb_pid" 2>/dev/null
-	gdb_said=$(grep -E '^(holding|released)' "$TEST_TMP/a-gdb.out" | squash)
+	gdb_end
+	gdb_said=$(gdb_report a)
 	if [ "$set_rc" = 0 ] && [[ "$set_out" == *"true(1)"* ]]; then
 		ok "a: the SET whose CommitSet snmpd sent again succeeds (gdb: $gdb_said)"
 	else
@@ -695,8 +701,7 @@ if wait_for -t 60 armed; then
 	fi
 else
 	not_ok "a: gdb attached to updprobed ($(tail -n 5 "$TEST_TMP/a-gdb.out" | squash))"
-	kill "$gdb_pid" 2>/dev/null
-	wait "$gdb_pid" 2>/dev/null
+	gdb_end now
 fi
 if updprobed_alive && snmp_is updprobeTargetCode a 0; then
 	ok "a: updprobed still serves its table"

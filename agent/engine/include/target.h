@@ -70,6 +70,8 @@ int	target_set_url(struct target *, const char *, char *, size_t);
 int	target_set_provisioning(struct target *, const char *, char *, size_t);
 int	target_set_password_file(struct target *, const char *, char *, size_t);
 int	target_add_dns_server(struct target *, const char *, char *, size_t);
+/* Servers in a dns_servers list (0 for "": resolv.conf's). */
+int	target_dns_count(const char *);
 /* key=value of a config line or the matching command-line option. */
 int	target_set_option(struct target *, const char *key, const char *value,
 	    char *err, size_t errlen);
