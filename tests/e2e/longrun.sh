@@ -606,14 +606,41 @@ soak_kind() {
 	SOAK_KIND=${SOAK_KINDS[$(((i + $2) % ${#SOAK_KINDS[@]}))]}
 }
 
-# soak_codes_now ROTATION NAME...: each target's code is now its fault's.
-soak_codes_now() {
-	local rot=$1 name
-	shift
-	for name in "$@"; do
-		soak_kind "$name" "$rot"
-		snmp_is updprobeTargetCode "$name" "${SOAK_CODE[$SOAK_KIND]}" || return 1
+# soak_get OID...: "NAME VALUE" of each integer OID of a soak row that one
+# GET (waiting 5 s, twice) answered.
+soak_get() {
+	snmpget -v2c -c "$SNMP_READ_COMMUNITY" -t 5 -r 1 -Os -Oq -Oe \
+	    "$SNMP_AGENT" "$@" 2>/dev/null |
+	    sed -n 's/^[A-Za-z]*\."\([^"]*\)" \(-\{0,1\}[0-9][0-9]*\)$/\1 \2/p'
+}
+
+# soak_settle ROTATION: drops from SOAK_PENDING each target whose code is
+# now its fault's (GETs of 50 rows); fails while any is left, printing
+# them as NAME(FAULT)=CODE.  Each target is judged on its own: under load
+# some probe somewhere is late at any moment, so "all right at once" may
+# never hold, but a wrong model never shows its fault's code.
+soak_settle() {
+	local rot=$1 i name code oids left=() seen=()
+	local -A now=()
+	for ((i = 0; i < ${#SOAK_PENDING[@]}; i += 50)); do
+		oids=()
+		for name in "${SOAK_PENDING[@]:i:50}"; do
+			oids+=("UPDPROBE-MIB::updprobeTargetCode.\"$name\"")
+		done
+		while read -r name code; do
+			now[$name]=$code
+		done < <(soak_get "${oids[@]}")
 	done
+	for name in "${SOAK_PENDING[@]}"; do
+		soak_kind "$name" "$rot"
+		[ "${now[$name]:-}" = "${SOAK_CODE[$SOAK_KIND]}" ] && continue
+		left+=("$name")
+		seen+=("$name($SOAK_KIND)=${now[$name]:-no answer}")
+	done
+	SOAK_PENDING=("${left[@]}")
+	[ "${#left[@]}" -eq 0 ] && return 0
+	echo "${#left[@]} not yet: ${seen[*]:0:20}"
+	return 1
 }
 
 # samples_after_warmup FILE: how many samples of FILE are judged.
@@ -683,9 +710,7 @@ soak_read_column() {
 			oids+=("UPDPROBE-MIB::$col.\"$(printf 't%04d' "$j")\"")
 		done
 		for ((try = 0; try < 5 && SECONDS < end; try++)); do
-			got=$(snmpget -v2c -c "$SNMP_READ_COMMUNITY" -t 5 -r 1 \
-			    -Os -Oq -Oe "$SNMP_AGENT" "${oids[@]}" 2>/dev/null |
-			    sed -n 's/^[A-Za-z]*\."\([^"]*\)" \(-\{0,1\}[0-9][0-9]*\)$/\1 \2/p')
+			got=$(soak_get "${oids[@]}")
 			[ "$(printf '%s\n' "$got" | grep -c .)" -eq "${#oids[@]}" ] && break
 		done
 		[ -n "$got" ] && printf '%s\n' "$got" >>"$out"
@@ -921,19 +946,23 @@ part2() {
 	# A code the load alone explains (at a load of 20 a good server's
 	# answer came after the 2 s timeout: code 5; a connection not taken
 	# in time: code 2) goes at the target's next probes, one a second; a
-	# wrong model stays.  A few mismatches get 90 s to show their fault's
-	# code; many are not waited for.
+	# wrong model stays.  Each mismatch, however many (53 of 200 in one
+	# CI run whose machine was busier), gets 180 s to show its fault's
+	# code once.
 	settled="" WAIT_SEEN=""
-	if [ "${#bad[@]}" -gt 0 ] && [ "${#bad[@]}" -le 20 ]; then
-		echo "# soak: ${bad_seen[*]}: details: $(for name in "${bad[@]:0:5}"; do snmp_get updprobeTargetDetail "$name"; done | squash)"
-		if wait_for -t 90 soak_codes_now "$rot" "${bad[@]}"; then
-			settled=" (${bad_seen[*]} at first, under load; each its fault's code at its next probes)"
+	if [ "${#bad[@]}" -gt 0 ]; then
+		echo "# soak: ${#bad[@]} codes are not their fault's: ${bad_seen[*]:0:20}; details: $(for name in "${bad[@]:0:5}"; do snmp_get updprobeTargetDetail "$name"; done | squash)"
+		SOAK_PENDING=("${bad[@]}")
+		if wait_for -t 180 soak_settle "$rot"; then
+			settled=" (${#bad[@]} not yet at the first read, ${bad_seen[*]:0:10}; each showed its fault's code within $((WAIT_MS / 1000)) s)"
 			bad=() bad_seen=()
+		else
+			bad=("${SOAK_PENDING[@]}")
 		fi
 	fi
 	check "$([ "${#bad[@]}" -eq 0 ] && [ "$n" -eq "$SOAK_TARGETS" ]; echo $?)" \
 	    "soak: after the last rotation all $n codes match their faults ($(awk '{ print $2 }' "$TEST_TMP/soak-codes.txt" | sort -n | uniq -c | awk '{ printf "%s", (NR > 1 ? ", " : "") $1 " x code " $2 }'))$settled" \
-	    "${#bad[@]} wrong: ${bad_seen[*]:0:20}; still: $WAIT_SEEN"
+	    "${#bad[@]} wrong after 180 s; last seen: $WAIT_SEEN"
 	soak_servers_run soak
 
 	# Flat after the warm-up: last half against the first half.
