@@ -941,14 +941,13 @@ ping_interval(void)
  * other subagent went away between two registrations), and would refuse
  * those as duplicates of our own for ever.  The session is closed instead
  * (the master drops whatever it took of ours) and net-snmp opens a new one
- * after its ping interval, which registers everything afresh.
+ * after its ping interval, which registers everything afresh.  The
+ * interval is never 0: 15 s unless the config sets it, and net-snmp's
+ * parser refuses less than 1.
  */
 static void
 check_registration(struct subagent *sa)
 {
-	char then[64];
-	int ping = ping_interval();
-
 	if (sa->refusals == 0) {
 		sa->registered = 1;
 		sa->retry_ms = 0;
@@ -958,25 +957,17 @@ check_registration(struct subagent *sa)
 	}
 	sa->registered = 0;
 	notifier_set_session(sa->notifier, NULL);
-	if (ping > 0) {
-		sa->retry_ms = sa->retry_ms ? sa->retry_ms * 2 :
-		    REGISTER_RETRY_MS;
-		if (sa->retry_ms > REGISTER_RETRY_MAX_MS)
-			sa->retry_ms = REGISTER_RETRY_MAX_MS;
-		snprintf(then, sizeof(then), "trying again on a new session "
-		    "in %llu s", (unsigned long long)sa->retry_ms / 1000 +
-		    (unsigned long long)ping);
-	} else
-		strlcpy(then, "with agentxPingInterval 0 they are not tried "
-		    "again", sizeof(then));
+	sa->retry_ms = sa->retry_ms ? sa->retry_ms * 2 : REGISTER_RETRY_MS;
+	if (sa->retry_ms > REGISTER_RETRY_MAX_MS)
+		sa->retry_ms = REGISTER_RETRY_MAX_MS;
 	log_warnx("the AgentX master refused %u registration%s of "
 	    "UPDPROBE-MIB (does another updprobed serve it?): the table is "
-	    "not served and notifications are held; %s", sa->refusals,
-	    sa->refusals == 1 ? "" : "s", then);
-	if (ping > 0) {
-		sa->retry_due = 1;
-		loop_timer_set(sa->loop, &sa->check_timer, sa->retry_ms);
-	}
+	    "not served and notifications are held; trying again on a new "
+	    "session in %llu s", sa->refusals, sa->refusals == 1 ? "" : "s",
+	    (unsigned long long)sa->retry_ms / 1000 +
+	    (unsigned long long)ping_interval());
+	sa->retry_due = 1;
+	loop_timer_set(sa->loop, &sa->check_timer, sa->retry_ms);
 }
 
 static void reopen_session(struct subagent *);

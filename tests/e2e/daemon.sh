@@ -20,7 +20,8 @@
 #      once and the running configuration kept
 #   x  -x garbage: exit 64; agentXSocket garbage: exit 78; a second
 #      updprobed whose registration the master refuses says so, serves
-#      nothing and holds its notifications until the first one is gone
+#      nothing and holds its notifications until the first one is gone;
+#      agentxPingInterval 0 (never reconnect) is refused: exit 78
 #   t  the first instance goes in the middle of the second's registration
 #      attempt (gdb holds the second between two registrations): the
 #      second closes its session, registers on a new one and sends what
@@ -394,6 +395,16 @@ if wait_for -t 90 snmp_is updprobeTargetCode onlyb 6 &&
 else
 	not_ok "x: once the first is gone the second registers and sends what it held" \
 	    "(code $(snmp_get updprobeTargetCode onlyb); log: $(log_since "$line0" | tail -n 6 | squash))"
+fi
+# agentxPingInterval 0 would never reconnect: net-snmp refuses it, and
+# updprobed does not start (file and line named).
+printf 'agentxPingInterval 0\ntarget onlyc http:///m3/\n' >"$TEST_TMP/x3.conf"
+out=$("$UPDPROBED" -f -c "$TEST_TMP/x3.conf" -x "unix:$AGENTX_SOCK" 2>&1)
+rc=$?
+if [ "$rc" = "$EX_CONFIG" ] && [[ "$out" == *"x3.conf:1: Invalid ping interval value"* ]]; then
+	ok "x: agentxPingInterval 0 is refused: exit 78 naming x3.conf:1"
+else
+	not_ok "x: agentxPingInterval 0 is refused: exit 78 naming x3.conf:1 (got $rc: $(printf '%s' "$out" | squash))"
 fi
 UPDPROBED_PID=$SECOND_PID
 stop_updprobed
