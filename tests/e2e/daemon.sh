@@ -39,7 +39,8 @@
 #      8 s) and drops the session: once running again updprobed finishes
 #      the SET it read late without touching the closed session (net-snmp
 #      5.9 alone reads and writes freed memory: the sanitizer build reports
-#      it), registers again, and the next SETs succeed
+#      it), registers again, and the next SETs succeed; the same with a
+#      GET given up
 #   e  snmpd killed with a notification of ours unread in its socket: the
 #      next read of updprobed fails with ECONNRESET; it says so, and loses
 #      no memory (net-snmp 5.9's Unix transport leaks 110 bytes a failed
@@ -802,6 +803,31 @@ if wait_for -t 60 snmp_gt updprobeTargetProbes g2 "$g_probes"; then
 	ok "g: the ProbeNow of the new session ran ($(probes_of g2) probes, $g_probes before)"
 else
 	not_ok "g: the ProbeNow of the new session ran ($(probes_of g2) probes, $g_probes before)"
+fi
+# The same with a GET: snmpd gives up on it, closes the session, and
+# updprobed, running again, answers it through the closed session.
+line0=$(log_lines)
+kill -STOP "$UPDPROBED_PID"
+t0=$(now_ms)
+get_out=$(snmpget -v2c -c "$SNMP_READ_COMMUNITY" -t 20 -r 0 -Oqv -Oe \
+    "$SNMP_AGENT" 'UPDPROBE-MIB::updprobeTargetCode."g"' 2>&1)
+get_rc=$?
+get_ms=$(($(now_ms) - t0))
+kill -CONT "$UPDPROBED_PID"
+if [ "$get_rc" != 0 ] || [ "$get_out" != 0 ]; then
+	ok "g: snmpd gives up on the GET of a stopped updprobed after $get_ms ms ($(squash <<<"$get_out"))"
+else
+	not_ok "g: snmpd gives up on the GET of a stopped updprobed" \
+	    "(snmpget status $get_rc after $get_ms ms: $(squash <<<"$get_out"))"
+fi
+g_fail=
+wait_for -t 60 snmp_is updprobeTargetCode g 0 || g_fail="GET: $WAIT_SEEN"
+[ -n "$g_fail" ] || g_out=$(g_set g2) || g_fail="SET of g2: $g_out"
+if [ -z "$g_fail" ]; then
+	ok "g: after the GET given up, updprobed registers again, GETs and SETs succeed"
+else
+	not_ok "g: after the GET given up, updprobed registers again, GETs and SETs succeed" \
+	    "($g_fail; log: $(log_since "$line0" | tail -n 6 | squash))"
 fi
 # valgrind takes a while to exit on a busy machine.
 kill -TERM "$UPDPROBED_PID"
