@@ -330,15 +330,16 @@ keep_servers(struct ares_addr_port_node *s)
 static int
 open_channel(struct dns_lookup *d, const char *servers, unsigned timeout_ms)
 {
-	int guess = target_dns_count(servers), n;
+	int guess = target_dns_count(servers), round, exact;
 
 	/* resolv.conf's: most list one. */
 	if (guess == 0)
 		guess = 1;
 	else if (guess > DNS_MAX_SERVERS)
 		guess = DNS_MAX_SERVERS;
+	round = round_ms(timeout_ms, guess);
 
-	if (init_channel(d, round_ms(timeout_ms, guess)) == -1)
+	if (init_channel(d, round) == -1)
 		return -1;
 	if (servers[0] != '\0' &&
 	    ares_set_servers_ports_csv(d->channel, servers) != ARES_SUCCESS)
@@ -346,12 +347,12 @@ open_channel(struct dns_lookup *d, const char *servers, unsigned timeout_ms)
 	if (ares_get_servers_ports(d->channel, &d->servers) != ARES_SUCCESS ||
 	    d->servers == NULL)
 		return -1;
-	n = keep_servers(d->servers);
+	exact = round_ms(timeout_ms, keep_servers(d->servers));
 	d->next = d->servers;
-	if (round_ms(timeout_ms, n) == round_ms(timeout_ms, guess))
+	if (exact == round)
 		return 0;
 	ares_destroy(d->channel);
-	return init_channel(d, round_ms(timeout_ms, n));
+	return init_channel(d, exact);
 }
 
 struct dns_lookup *

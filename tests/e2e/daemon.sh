@@ -101,6 +101,20 @@ log_has() { log_since "$1" | grep -q -- "$2"; }
 # probes_of NAME: the target's probe counter.
 probes_of() { snmp_get updprobeTargetProbes "$1"; }
 
+# exits_with STATUS TEXT DESCRIPTION ARGS...: "updprobed -f ARGS" ends at
+# once (within 20 s) with STATUS, saying TEXT.
+exits_with() {
+	local want=$1 text=$2 desc=$3 out rc
+	shift 3
+	out=$(timeout 20 "$UPDPROBED" -f "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ] && [[ "$out" == *"$text"* ]]; then
+		ok "$desc"
+	else
+		not_ok "$desc (got $rc: $(printf '%s' "$out" | squash))"
+	fi
+}
+
 # ---------------------------------------------------------------------------
 # p: ProbeNow on 400 rows, maxProbes 50, ulimit -n 256.
 
@@ -273,21 +287,13 @@ fi
 if want c; then
 
 mkdir -p "$TEST_TMP/a-directory"
-out=$("$UPDPROBED" -f -c "$TEST_TMP/a-directory" 2>&1)
-rc=$?
-if [ "$rc" = "$EX_CONFIG" ] && [[ "$out" == *"not a regular file"* ]]; then
-	ok "c: -c naming a directory: exit 78, \"not a regular file\""
-else
-	not_ok "c: -c naming a directory: exit 78 (got $rc: $(printf '%s' "$out" | squash))"
-fi
+exits_with "$EX_CONFIG" "not a regular file" \
+    "c: -c naming a directory: exit 78, \"not a regular file\"" \
+    -c "$TEST_TMP/a-directory"
 printf 'includeFile /dev/zero\ntarget a %s/good/\n' "$H" >"$TEST_TMP/zero.conf"
-out=$(timeout 20 "$UPDPROBED" -f -c "$TEST_TMP/zero.conf" 2>&1)
-rc=$?
-if [ "$rc" = "$EX_CONFIG" ] && [[ "$out" == *"/dev/zero: not a regular file"* ]]; then
-	ok "c: includeFile /dev/zero at start: exit 78 at once"
-else
-	not_ok "c: includeFile /dev/zero at start: exit 78 at once (got $rc: $(printf '%s' "$out" | squash))"
-fi
+exits_with "$EX_CONFIG" "/dev/zero: not a regular file" \
+    "c: includeFile /dev/zero at start: exit 78 at once" \
+    -c "$TEST_TMP/zero.conf"
 
 printf 'agentxPingInterval 1\ninterval 3600\ntarget keep %s/good/\n' "$H" \
     >"$TEST_TMP/c.conf"
@@ -340,21 +346,12 @@ fi
 
 if want x; then
 
-out=$("$UPDPROBED" -f -c "$TEST_TMP/c.conf.good" -x 'garbage:::' 2>&1)
-rc=$?
-if [ "$rc" = "$EX_USAGE" ] && [[ "$out" == *"not an AgentX address"* ]]; then
-	ok "x: -x garbage::: is a usage error (64)"
-else
-	not_ok "x: -x garbage::: is a usage error (64) (got $rc: $(printf '%s' "$out" | squash))"
-fi
+exits_with "$EX_USAGE" "not an AgentX address" \
+    "x: -x garbage::: is a usage error (64)" \
+    -c "$TEST_TMP/c.conf.good" -x 'garbage:::'
 printf 'agentXSocket garbage:::\ntarget a %s/good/\n' "$H" >"$TEST_TMP/x.conf"
-out=$("$UPDPROBED" -f -c "$TEST_TMP/x.conf" 2>&1)
-rc=$?
-if [ "$rc" = "$EX_CONFIG" ] && [[ "$out" == *"not an AgentX address"* ]]; then
-	ok "x: agentXSocket garbage::: in the config: exit 78"
-else
-	not_ok "x: agentXSocket garbage::: in the config: exit 78 (got $rc: $(printf '%s' "$out" | squash))"
-fi
+exits_with "$EX_CONFIG" "not an AgentX address" \
+    "x: agentXSocket garbage::: in the config: exit 78" -c "$TEST_TMP/x.conf"
 
 printf 'agentxPingInterval 1\ninterval 3600\ntarget first %s/good/\n' "$H" \
     >"$TEST_TMP/x1.conf"
@@ -400,13 +397,9 @@ fi
 # agentxPingInterval 0 would never reconnect: net-snmp refuses it, and
 # updprobed does not start (file and line named).
 printf 'agentxPingInterval 0\ntarget onlyc http:///m3/\n' >"$TEST_TMP/x3.conf"
-out=$("$UPDPROBED" -f -c "$TEST_TMP/x3.conf" -x "unix:$AGENTX_SOCK" 2>&1)
-rc=$?
-if [ "$rc" = "$EX_CONFIG" ] && [[ "$out" == *"x3.conf:1: Invalid ping interval value"* ]]; then
-	ok "x: agentxPingInterval 0 is refused: exit 78 naming x3.conf:1"
-else
-	not_ok "x: agentxPingInterval 0 is refused: exit 78 naming x3.conf:1 (got $rc: $(printf '%s' "$out" | squash))"
-fi
+exits_with "$EX_CONFIG" "x3.conf:1: Invalid ping interval value" \
+    "x: agentxPingInterval 0 is refused: exit 78 naming x3.conf:1" \
+    -c "$TEST_TMP/x3.conf" -x "unix:$AGENTX_SOCK"
 UPDPROBED_PID=$SECOND_PID
 stop_updprobed
 fi
@@ -764,71 +757,62 @@ UPDPROBED=$g_updprobed start_updprobed "$TEST_TMP/g.conf" ||
     bail_out "g: start updprobed ($g_updprobed)"
 wait_for -t 60 snmp_is updprobeTargetCode g 0 ||
     not_ok "g: the target has code 0 first ($(snmp_get updprobeTargetCode g))"
-g_probes=$(probes_of g2)
-line0=$(log_lines)
-kill -STOP "$UPDPROBED_PID"
-t0=$(now_ms)
-# snmpd gives up after 6 s; the client waits longer.
-set_out=$(snmpset -v2c -c "$SNMP_WRITE_COMMUNITY" -t 20 -r 0 \
-    "$SNMP_AGENT" 'UPDPROBE-MIB::updprobeTargetProbeNow."g"' i 1 2>&1)
-set_rc=$?
-set_ms=$(($(now_ms) - t0))
-kill -CONT "$UPDPROBED_PID"
-if [ "$set_rc" != 0 ] && [[ "$set_out" == *genError* ]]; then
-	ok "g: snmpd gives up on the SET of a stopped updprobed: genErr after $set_ms ms"
-else
-	not_ok "g: snmpd gives up on the SET of a stopped updprobed" \
-	    "(snmpset status $set_rc after $set_ms ms: $(squash <<<"$set_out"))"
-fi
-# The session is back when a GET answers; then SETs on the new one.
+# g_give_up WHAT CLIENT ARGS...: CLIENT (waiting 20 s; snmpd gives up
+# after 6 s) asks while updprobed is stopped: snmpd answers genErr.  Sets
+# line0 to the log's lines before.
+g_give_up() {
+	local what=$1 out rc t0 ms
+	shift
+	line0=$(log_lines)
+	kill -STOP "$UPDPROBED_PID"
+	t0=$(now_ms)
+	out=$("$@" 2>&1)
+	rc=$?
+	ms=$(($(now_ms) - t0))
+	kill -CONT "$UPDPROBED_PID"
+	if [ "$rc" != 0 ] && [[ "$out" == *genError* ]]; then
+		ok "g: snmpd gives up on the $what of a stopped updprobed: genErr after $ms ms"
+	else
+		not_ok "g: snmpd gives up on the $what of a stopped updprobed" \
+		    "($1 status $rc after $ms ms: $(squash <<<"$out"))"
+	fi
+}
 g_set() {
 	local out
 	out=$(SNMP_SET_TIMEOUT=20 snmp_set "$SNMP_WRITE_COMMUNITY" \
 	    "UPDPROBE-MIB::updprobeTargetProbeNow.\"$1\"" i 1) ||
 	    { echo "snmpset: $(squash <<<"$out")"; return 1; }
 }
-g_fail=
-wait_for -t 60 snmp_is updprobeTargetCode g 0 || g_fail="GET: $WAIT_SEEN"
-for n in g2 g g2; do
-	[ -z "$g_fail" ] || break
-	g_out=$(g_set "$n") || g_fail="SET of $n: $g_out"
-done
-if [ -z "$g_fail" ]; then
-	ok "g: updprobed registers again and the next SETs succeed"
-else
-	not_ok "g: updprobed registers again and the next SETs succeed" \
-	    "($g_fail; log: $(log_since "$line0" | tail -n 6 | squash))"
-fi
+# g_back DESCRIPTION NAME...: the session is back when a GET answers; then
+# a ProbeNow SET of each NAME on the new one succeeds.
+g_back() {
+	local desc=$1 n out fail=
+	shift
+	wait_for -t 60 snmp_is updprobeTargetCode g 0 || fail="GET: $WAIT_SEEN"
+	for n in "$@"; do
+		[ -z "$fail" ] || break
+		out=$(g_set "$n") || fail="SET of $n: $out"
+	done
+	if [ -z "$fail" ]; then
+		ok "g: $desc"
+	else
+		not_ok "g: $desc" "($fail; log: $(log_since "$line0" | tail -n 6 | squash))"
+	fi
+}
+g_probes=$(probes_of g2)
+g_give_up SET snmpset -v2c -c "$SNMP_WRITE_COMMUNITY" -t 20 -r 0 \
+    "$SNMP_AGENT" 'UPDPROBE-MIB::updprobeTargetProbeNow."g"' i 1
+g_back "updprobed registers again and the next SETs succeed" g2 g g2
 if wait_for -t 60 snmp_gt updprobeTargetProbes g2 "$g_probes"; then
 	ok "g: the ProbeNow of the new session ran ($(probes_of g2) probes, $g_probes before)"
 else
 	not_ok "g: the ProbeNow of the new session ran ($(probes_of g2) probes, $g_probes before)"
 fi
-# The same with a GET: snmpd gives up on it, closes the session, and
-# updprobed, running again, answers it through the closed session.
-line0=$(log_lines)
-kill -STOP "$UPDPROBED_PID"
-t0=$(now_ms)
-get_out=$(snmpget -v2c -c "$SNMP_READ_COMMUNITY" -t 20 -r 0 -Oqv -Oe \
-    "$SNMP_AGENT" 'UPDPROBE-MIB::updprobeTargetCode."g"' 2>&1)
-get_rc=$?
-get_ms=$(($(now_ms) - t0))
-kill -CONT "$UPDPROBED_PID"
-if [ "$get_rc" != 0 ] || [ "$get_out" != 0 ]; then
-	ok "g: snmpd gives up on the GET of a stopped updprobed after $get_ms ms ($(squash <<<"$get_out"))"
-else
-	not_ok "g: snmpd gives up on the GET of a stopped updprobed" \
-	    "(snmpget status $get_rc after $get_ms ms: $(squash <<<"$get_out"))"
-fi
-g_fail=
-wait_for -t 60 snmp_is updprobeTargetCode g 0 || g_fail="GET: $WAIT_SEEN"
-[ -n "$g_fail" ] || g_out=$(g_set g2) || g_fail="SET of g2: $g_out"
-if [ -z "$g_fail" ]; then
-	ok "g: after the GET given up, updprobed registers again, GETs and SETs succeed"
-else
-	not_ok "g: after the GET given up, updprobed registers again, GETs and SETs succeed" \
-	    "($g_fail; log: $(log_since "$line0" | tail -n 6 | squash))"
-fi
+# The same with a GET, which updprobed, running again, answers through the
+# closed session.
+g_give_up GET snmpget -v2c -c "$SNMP_READ_COMMUNITY" -t 20 -r 0 \
+    "$SNMP_AGENT" 'UPDPROBE-MIB::updprobeTargetCode."g"'
+g_back "after the GET given up, updprobed registers again, GETs and SETs succeed" g2
 # valgrind takes a while to exit on a busy machine.
 kill -TERM "$UPDPROBED_PID"
 g_gone() { _snmplib_gone "$UPDPROBED_PID"; }
